@@ -1,0 +1,3 @@
+/* main.c: placeholder */
+int main (void);
+int main (void) { return 0; }

@@ -1,0 +1,4 @@
+/* md-account.c: placeholder until implemented */
+
+#include "md-config.h"
+#include "md-account.h"

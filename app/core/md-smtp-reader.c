@@ -1,0 +1,4 @@
+/* md-smtp-reader.c: placeholder until implemented */
+
+#include "md-config.h"
+#include "md-smtp-reader.h"

@@ -1,0 +1,27 @@
+/* md-test-utils.h
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Iterates the default main context until @flag is set, failing the test
+ * when @timeout_ms passes first: waits in tests are always bounded. */
+void md_test_wait_until (gboolean *flag,
+                         guint     timeout_ms);
+
+/* Stores a GAsyncResult into *(GAsyncResult **)user_data. */
+void md_test_store_result (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+/* Iterates until *result is set (see md_test_store_result). */
+GAsyncResult *md_test_wait_result (GAsyncResult **result,
+                                   guint          timeout_ms);
+
+G_END_DECLS
