@@ -57,6 +57,7 @@ void         md_account_clear_password       (MdAccount   *self);
 /* Derived values. */
 char        *md_account_dup_host_ascii       (MdAccount   *self);
 guint        md_account_get_effective_port   (MdAccount   *self);
+MdSecurity   md_account_get_effective_security (MdAccount *self);
 const char  *md_account_get_effective_username (MdAccount *self);
 
 /* Validation that explains itself: each returns FALSE with a plain-language,
