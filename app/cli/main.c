@@ -1,3 +1,109 @@
-/* main.c: placeholder */
-int main (void);
-int main (void) { return 0; }
+/* main.c: mail-doctor-cli, the helpdesk's and the script's front end
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "md-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "md-build-ident.h"
+#include "md-cli.h"
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n%s\n%s\n\n%s\n",
+           _("Usage: mail-doctor-cli COMMAND [OPTIONS]"),
+           _("Commands:"),
+           _("  check     Check an outgoing mail server and say what is wrong"),
+           _("Run “mail-doctor-cli COMMAND --help” for the options of a command."));
+}
+
+void
+md_cli_print_error (const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "mail-doctor-cli: %s\n", message);
+}
+
+/**
+ * md_cli_write_output:
+ * @path: (nullable): a file, or %NULL for standard output
+ */
+gboolean
+md_cli_write_output (const char *path,
+                     const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    {
+      fputs (text, stdout);
+      if (!g_str_has_suffix (text, "\n"))
+        fputc ('\n', stdout);
+      return fflush (stdout) == 0;
+    }
+
+  if (!g_file_set_contents (path, text, -1, &error))
+    {
+      md_cli_print_error (_("Could not write %s: %s"), path, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("mail-doctor-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return MD_EXIT_USAGE;
+    }
+
+  command = argv[1];
+
+  if (g_str_equal (command, "--version"))
+    {
+      printf ("mail-doctor-cli %s (%s)\n", PACKAGE_VERSION, MD_BUILD_IDENTIFIER);
+      return MD_EXIT_OK;
+    }
+
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h") ||
+      g_str_equal (command, "help"))
+    {
+      print_usage (stdout);
+      return MD_EXIT_OK;
+    }
+
+  /* Each command parses its own options, with its name as argv[0]. */
+  if (g_str_equal (command, "check"))
+    return md_cli_check (argc - 1, argv + 1);
+
+  md_cli_print_error (_("Unknown command “%s”"), command);
+  print_usage (stderr);
+  return MD_EXIT_USAGE;
+}

@@ -1,0 +1,428 @@
+/* md-cli-check.c: mail-doctor-cli check
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The password is read only from a file or standard input, never from the
+ * command line where other users of the machine could see it; it goes
+ * straight into the account, and every buffer that held it is wiped.
+ */
+
+#include "md-config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+
+#include "md-account.h"
+#include "md-compat.h"
+#include "md-diagnosis.h"
+#include "md-report.h"
+#include "md-cli.h"
+
+#define MAX_PASSWORD_LENGTH 4096
+#define MAX_TIMEOUT_SECONDS 600
+
+typedef struct
+{
+  char     *email;
+  char     *host;
+  char     *port;
+  char     *security;
+  char     *user;
+  char     *password_file;
+  gboolean  password_stdin;
+  char     *client_ip;
+  char     *error_text;
+  char     *ca_file;
+  char     *skip;
+  int       timeout;
+  gboolean  allow_plaintext_auth;
+  char     *format;
+  char     *output;
+} CheckOptions;
+
+static void
+check_options_clear (CheckOptions *o)
+{
+  g_clear_pointer (&o->email, g_free);
+  g_clear_pointer (&o->host, g_free);
+  g_clear_pointer (&o->port, g_free);
+  g_clear_pointer (&o->security, g_free);
+  g_clear_pointer (&o->user, g_free);
+  g_clear_pointer (&o->password_file, g_free);
+  g_clear_pointer (&o->client_ip, g_free);
+  g_clear_pointer (&o->error_text, g_free);
+  g_clear_pointer (&o->ca_file, g_free);
+  g_clear_pointer (&o->skip, g_free);
+  g_clear_pointer (&o->format, g_free);
+  g_clear_pointer (&o->output, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckOptions, check_options_clear)
+
+/* Password input */
+
+static void
+strip_line_end (char *text)
+{
+  gsize len = strlen (text);
+
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+    text[--len] = '\0';
+}
+
+static gboolean
+read_password_file (const char  *path,
+                    MdAccount   *account,
+                    GError     **error)
+{
+  char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not read the password file %s: %s"), path, local_error->message);
+      return FALSE;
+    }
+
+  if (length > MAX_PASSWORD_LENGTH || memchr (contents, '\0', length) != NULL)
+    {
+      md_wipe (contents, length);
+      g_free (contents);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The password file %s does not hold a password"), path);
+      return FALSE;
+    }
+
+  strip_line_end (contents);
+  md_account_set_password (account, contents);
+  md_wipe (contents, length);
+  g_free (contents);
+
+  return TRUE;
+}
+
+static gboolean
+read_password_stdin (MdAccount  *account,
+                     GError    **error)
+{
+  char buffer[MAX_PASSWORD_LENGTH + 2];
+
+  if (fgets (buffer, sizeof buffer, stdin) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("No password came on standard input"));
+      return FALSE;
+    }
+
+  strip_line_end (buffer);
+  md_account_set_password (account, buffer);
+  md_wipe (buffer, sizeof buffer);
+
+  return TRUE;
+}
+
+/* Options to account */
+
+static gboolean
+apply_skip (MdDiagnosis  *diagnosis,
+            const char   *list,
+            GError      **error)
+{
+  g_auto(GStrv) ids = NULL;
+
+  if (list == NULL)
+    return TRUE;
+
+  ids = g_strsplit (list, ",", -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      MdCheckId id;
+
+      g_strstrip (ids[i]);
+      if (ids[i][0] == '\0')
+        continue;
+
+      if (!md_check_id_from_string (ids[i], &id))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("There is no check called “%s”"), ids[i]);
+          return FALSE;
+        }
+
+      md_diagnosis_skip_check (diagnosis, id);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+build_account (CheckOptions  *o,
+               MdAccount     *account,
+               GError       **error)
+{
+  MdSecurity security = MD_SECURITY_AUTO;
+  guint port = 0;
+
+  if (o->email == NULL && o->host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Say which server to check with --host (and your address with --email)"));
+      return FALSE;
+    }
+
+  if (o->host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Say which server to check with --host"));
+      return FALSE;
+    }
+
+  if (o->security != NULL && !md_security_from_string (o->security, &security))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--security must be one of auto, none, starttls or tls"));
+      return FALSE;
+    }
+
+  if (o->port != NULL && !md_validate_port_string (o->port, &port, error))
+    return FALSE;
+
+  if (o->client_ip != NULL && !md_validate_client_ip (o->client_ip, error))
+    return FALSE;
+
+  if (o->password_file != NULL && o->password_stdin)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Give the password either in a file or on standard input, not both"));
+      return FALSE;
+    }
+
+  md_account_set_email (account, o->email);
+  md_account_set_host (account, o->host);
+  md_account_set_port (account, port);
+  md_account_set_security (account, security);
+  md_account_set_username (account, o->user);
+  md_account_set_client_ip (account, o->client_ip);
+  md_account_set_error_text (account, o->error_text);
+  md_account_set_ca_file (account, o->ca_file);
+  md_account_set_allow_plaintext_auth (account, o->allow_plaintext_auth);
+
+  if (!md_account_validate (account, error))
+    return FALSE;
+
+  if (o->password_file != NULL)
+    return read_password_file (o->password_file, account, error);
+  if (o->password_stdin)
+    return read_password_stdin (account, error);
+
+  return TRUE;
+}
+
+/* Running */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  gboolean      unicode;
+  gboolean      finished;
+  GError       *error;
+} Run;
+
+static const char *
+progress_mark (MdCheckStatus status,
+               gboolean      unicode)
+{
+  switch (status)
+    {
+    case MD_CHECK_STATUS_PASS:  return unicode ? "✓" : "ok";
+    case MD_CHECK_STATUS_WARN:  return unicode ? "⚠" : "!!";
+    case MD_CHECK_STATUS_FAIL:  return unicode ? "✗" : "XX";
+    case MD_CHECK_STATUS_SKIP:  return unicode ? "–" : "--";
+    case MD_CHECK_STATUS_ERROR:
+    default:                    return "??";
+    }
+}
+
+static void
+on_check_finished (MdDiagnosis *diagnosis,
+                   MdCheck     *check,
+                   Run         *run)
+{
+  fprintf (stderr, "%s %-17s %s\n", progress_mark (md_check_get_status (check), run->unicode),
+           md_check_get_id_string (check), md_check_get_summary (check));
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Run *run = user_data;
+
+  md_diagnosis_run_finish (MD_DIAGNOSIS (object), result, &run->error);
+  run->finished = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+static int
+print_result (MdDiagnosis  *diagnosis,
+              CheckOptions *o,
+              gboolean      unicode)
+{
+  g_autoptr(MdReport) report = md_report_new_from_diagnosis (diagnosis);
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (o->format, "json") == 0)
+    text = md_report_to_json (report);
+  else
+    text = md_report_to_text (report, unicode);
+
+  if (!md_cli_write_output (o->output, text))
+    return MD_EXIT_INTERNAL;
+
+  return md_diagnosis_has_failures (diagnosis) ? MD_EXIT_PROBLEMS : MD_EXIT_OK;
+}
+
+static int
+run_diagnosis (MdDiagnosis  *diagnosis,
+               CheckOptions *o)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Run run = { loop, cancellable, FALSE, FALSE, NULL };
+  guint sigint;
+  int status;
+
+  run.unicode = g_get_charset (NULL);
+  g_signal_connect (diagnosis, "check-finished", G_CALLBACK (on_check_finished), &run);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
+
+  md_diagnosis_run_async (diagnosis, cancellable, run_cb, &run);
+  if (!run.finished)
+    g_main_loop_run (loop);
+
+  g_source_remove (sigint);
+  md_account_clear_password (md_diagnosis_get_account (diagnosis));
+
+  if (run.error != NULL)
+    {
+      status = g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+               ? MD_EXIT_USAGE : MD_EXIT_INTERNAL;
+      md_cli_print_error ("%s", run.error->message);
+      g_clear_error (&run.error);
+      return status;
+    }
+
+  return print_result (diagnosis, o, run.unicode);
+}
+
+static GOptionEntry *
+check_entries (CheckOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "email", 0, 0, G_OPTION_ARG_STRING, &o->email, N_("Your email address"), N_("ADDR") },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &o->host, N_("The outgoing (SMTP) server"), N_("HOST") },
+    { "port", 0, 0, G_OPTION_ARG_STRING, &o->port, N_("The server's port (default 587, or 465 for tls)"), N_("N") },
+    { "security", 0, 0, G_OPTION_ARG_STRING, &o->security, N_("auto, none, starttls or tls"), N_("MODE") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, N_("The username, if not the email address"), N_("USER") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file, N_("Read the password from a file"), N_("FILE") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin, N_("Read the password from standard input"), NULL },
+    { "client-ip", 0, 0, G_OPTION_ARG_STRING, &o->client_ip, N_("The public IP address you send from"), N_("IP") },
+    { "error-text", 0, 0, G_OPTION_ARG_STRING, &o->error_text, N_("The error message your mail program showed"), N_("TEXT") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o->ca_file, N_("Also trust the certificates in this PEM file"), N_("PEM") },
+    { "skip", 0, 0, G_OPTION_ARG_STRING, &o->skip, N_("Checks not to run, separated by commas"), N_("ID,...") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout, N_("Give up after this many seconds (default 20)"), N_("SECONDS") },
+    { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext_auth, N_("Send the password even without encryption"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o->format, N_("text or json"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("Write the result to a file"), N_("FILE") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static gboolean
+parse_options (CheckOptions   *o,
+               int            *argc,
+               char         ***argv,
+               GError        **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree GOptionEntry *entries = check_entries (o);
+
+  g_option_context_set_summary (context,
+                                _("Checks an outgoing mail server the way your mail program "
+                                  "uses it, and says in plain words what is wrong."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+
+  if (*argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Unexpected argument “%s”"), (*argv)[1]);
+      return FALSE;
+    }
+
+  if (o->format != NULL && !g_str_equal (o->format, "text") && !g_str_equal (o->format, "json"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--format must be text or json"));
+      return FALSE;
+    }
+
+  if (o->timeout < 0 || o->timeout > MAX_TIMEOUT_SECONDS)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--timeout must be a number of seconds from 1 to %d"), MAX_TIMEOUT_SECONDS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+md_cli_check (int    argc,
+              char **argv)
+{
+  g_auto(CheckOptions) o = { 0 };
+  g_autoptr(MdAccount) account = md_account_new ();
+  g_autoptr(MdDiagnosis) diagnosis = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_options (&o, &argc, &argv, &error) || !build_account (&o, account, &error))
+    {
+      md_cli_print_error ("%s", error->message);
+      return MD_EXIT_USAGE;
+    }
+
+  diagnosis = md_diagnosis_new (account);
+  if (o.timeout > 0)
+    md_diagnosis_set_timeout_ms (diagnosis, o.timeout * 1000);
+
+  if (!apply_skip (diagnosis, o.skip, &error))
+    {
+      md_cli_print_error ("%s", error->message);
+      return MD_EXIT_USAGE;
+    }
+
+  return run_diagnosis (diagnosis, &o);
+}

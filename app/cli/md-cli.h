@@ -1,0 +1,29 @@
+/* md-cli.h: the subcommands of mail-doctor-cli
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses of the CLI contract. */
+typedef enum
+{
+  MD_EXIT_OK       = 0, /* nothing wrong found */
+  MD_EXIT_PROBLEMS = 1, /* problems found */
+  MD_EXIT_USAGE    = 2, /* bad usage or input */
+  MD_EXIT_INTERNAL = 3, /* internal error */
+} MdExit;
+
+int  md_cli_check        (int          argc,
+                          char       **argv);
+void md_cli_print_error  (const char  *format,
+                          ...) G_GNUC_PRINTF (1, 2);
+gboolean md_cli_write_output (const char  *path,
+                              const char  *text);
+
+G_END_DECLS

@@ -1,0 +1,491 @@
+/* md-diagnosis.c: runs the checks for one account under one deadline
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The session probe goes first, alone: it talks to the server the way the
+ * user's mail program does, and its evidence matters most. The port and
+ * TLS-version probes open several more connections at once, which a server
+ * with a connection limit would answer with exactly the 421 we are
+ * diagnosing, so they wait until the session has said QUIT.
+ */
+
+#include "md-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "md-deadline.h"
+#include "md-diagnosis-private.h"
+#include "md-enums.h"
+
+struct _MdDiagnosis
+{
+  GObject       parent_instance;
+
+  MdAccount    *account;
+  MdTranscript *transcript;
+  GListStore   *checks;
+  guint         timeout_ms;
+  guint32       skipped;
+
+  /* Set while a run is in progress. */
+  GTask        *task;
+  MdDeadline   *deadline;
+  gint64        started_us;
+  guint         n_active;
+
+  /* What the session learned, for the probes that follow it. */
+  GInetAddress *first_address;
+  GInetAddress *connected_address;
+  gboolean      implicit_tls;
+  gboolean      starttls_offered;
+  gboolean      followers_started;
+};
+
+G_DEFINE_FINAL_TYPE (MdDiagnosis, md_diagnosis, G_TYPE_OBJECT)
+
+enum {
+  CHECK_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Skipped checks are a bit set over the check ids. */
+G_STATIC_ASSERT (MD_CHECK_ERROR_TEXT < 32);
+
+static void
+md_diagnosis_dispose (GObject *object)
+{
+  MdDiagnosis *self = (MdDiagnosis *)object;
+
+  g_clear_object (&self->account);
+  g_clear_object (&self->transcript);
+  g_clear_object (&self->checks);
+  g_clear_object (&self->first_address);
+  g_clear_object (&self->connected_address);
+  g_clear_pointer (&self->deadline, md_deadline_free);
+
+  G_OBJECT_CLASS (md_diagnosis_parent_class)->dispose (object);
+}
+
+static void
+md_diagnosis_class_init (MdDiagnosisClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = md_diagnosis_dispose;
+
+  /**
+   * MdDiagnosis::check-finished:
+   * @check: the check that just finished
+   *
+   * Emitted on the main context as each check finishes, for live progress.
+   */
+  signals[CHECK_FINISHED] =
+    g_signal_new ("check-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, MD_TYPE_CHECK);
+}
+
+static void
+md_diagnosis_init (MdDiagnosis *self)
+{
+  self->checks = g_list_store_new (MD_TYPE_CHECK);
+  self->transcript = md_transcript_new ();
+  self->timeout_ms = MD_DIAGNOSIS_DEFAULT_TIMEOUT_MS;
+}
+
+MdDiagnosis *
+md_diagnosis_new (MdAccount *account)
+{
+  MdDiagnosis *self;
+
+  g_return_val_if_fail (MD_IS_ACCOUNT (account), NULL);
+
+  self = g_object_new (MD_TYPE_DIAGNOSIS, NULL);
+  self->account = g_object_ref (account);
+
+  return self;
+}
+
+MdAccount *
+md_diagnosis_get_account (MdDiagnosis *self)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
+
+  return self->account;
+}
+
+MdTranscript *
+md_diagnosis_get_transcript (MdDiagnosis *self)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
+
+  return self->transcript;
+}
+
+/**
+ * md_diagnosis_get_checks:
+ *
+ * Returns: (transfer none): the finished checks, of #MdCheck. During a run
+ *   in the order they finished; afterwards in the design's order.
+ */
+GListModel *
+md_diagnosis_get_checks (MdDiagnosis *self)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
+
+  return G_LIST_MODEL (self->checks);
+}
+
+static gboolean
+find_position (MdDiagnosis *self,
+               MdCheckId    id,
+               guint       *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->checks));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MdCheck) check = g_list_model_get_item (G_LIST_MODEL (self->checks), i);
+
+      if (md_check_get_id (check) == id)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * md_diagnosis_find_check:
+ *
+ * Returns: (transfer none) (nullable): the finished check with @id
+ */
+MdCheck *
+md_diagnosis_find_check (MdDiagnosis *self,
+                         MdCheckId    id)
+{
+  guint position;
+  g_autoptr(MdCheck) check = NULL;
+
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
+
+  if (!find_position (self, id, &position))
+    return NULL;
+
+  /* The store keeps its own reference. */
+  check = g_list_model_get_item (G_LIST_MODEL (self->checks), position);
+  return check;
+}
+
+guint
+md_diagnosis_get_timeout_ms (MdDiagnosis *self)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), 0);
+
+  return self->timeout_ms;
+}
+
+void
+md_diagnosis_set_timeout_ms (MdDiagnosis *self,
+                             guint        timeout_ms)
+{
+  g_return_if_fail (MD_IS_DIAGNOSIS (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  self->timeout_ms = timeout_ms;
+}
+
+void
+md_diagnosis_skip_check (MdDiagnosis *self,
+                         MdCheckId    id)
+{
+  g_return_if_fail (MD_IS_DIAGNOSIS (self));
+
+  self->skipped |= 1u << id;
+}
+
+gboolean
+md_diagnosis_is_skipped (MdDiagnosis *self,
+                         MdCheckId    id)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), FALSE);
+
+  return (self->skipped & (1u << id)) != 0;
+}
+
+/**
+ * md_diagnosis_has_failures:
+ *
+ * Returns: whether any finished check failed
+ */
+gboolean
+md_diagnosis_has_failures (MdDiagnosis *self)
+{
+  guint n;
+
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), FALSE);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->checks));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MdCheck) check = g_list_model_get_item (G_LIST_MODEL (self->checks), i);
+
+      if (md_check_get_status (check) == MD_CHECK_STATUS_FAIL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Probe plumbing */
+
+gboolean
+_md_diagnosis_wants (MdDiagnosis *self,
+                     MdCheckId    id)
+{
+  return !md_diagnosis_is_skipped (self, id);
+}
+
+/**
+ * _md_diagnosis_emit:
+ *
+ * Records a finished check, replacing an earlier result of the same id,
+ * and tells listeners.
+ */
+void
+_md_diagnosis_emit (MdDiagnosis *self,
+                    MdCheck     *check)
+{
+  guint position;
+
+  g_assert (MD_IS_DIAGNOSIS (self));
+  g_assert (MD_IS_CHECK (check));
+
+  if (!_md_diagnosis_wants (self, md_check_get_id (check)))
+    return;
+
+  if (find_position (self, md_check_get_id (check), &position))
+    g_list_store_splice (self->checks, position, 1, (gpointer *)&check, 1);
+  else
+    g_list_store_append (self->checks, check);
+
+  g_signal_emit (self, signals[CHECK_FINISHED], 0, check);
+}
+
+GCancellable *
+_md_diagnosis_get_cancellable (MdDiagnosis *self)
+{
+  g_assert (MD_IS_DIAGNOSIS (self));
+  g_assert (self->deadline != NULL);
+
+  return md_deadline_get_cancellable (self->deadline);
+}
+
+/**
+ * _md_diagnosis_step_timeout:
+ *
+ * Returns: @wanted_ms, or less when the run's deadline comes sooner
+ */
+guint
+_md_diagnosis_step_timeout (MdDiagnosis *self,
+                            guint        wanted_ms)
+{
+  gint64 elapsed_ms = (g_get_monotonic_time () - self->started_us) / 1000;
+  gint64 left_ms = (gint64)self->timeout_ms - elapsed_ms;
+
+  return (guint)CLAMP (left_ms, 1, (gint64)wanted_ms);
+}
+
+/**
+ * _md_diagnosis_fix_error:
+ *
+ * A step cancelled because the whole run ran out of time timed out, as far
+ * as the user is concerned.
+ */
+void
+_md_diagnosis_fix_error (MdDiagnosis  *self,
+                         GError      **error)
+{
+  if (self->deadline != NULL)
+    md_deadline_fix_error (self->deadline, error);
+}
+
+void
+_md_diagnosis_resolved (MdDiagnosis *self,
+                        GList       *addresses)
+{
+  if (addresses != NULL && self->first_address == NULL)
+    self->first_address = g_object_ref (addresses->data);
+}
+
+void
+_md_diagnosis_connected (MdDiagnosis  *self,
+                         GInetAddress *address,
+                         gboolean      implicit_tls,
+                         gboolean      starttls_offered)
+{
+  g_set_object (&self->connected_address, address);
+  self->implicit_tls = implicit_tls;
+  self->starttls_offered = starttls_offered;
+}
+
+void
+_md_diagnosis_probe_started (MdDiagnosis *self)
+{
+  self->n_active++;
+}
+
+static int
+compare_checks (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  return (int)md_check_get_id ((MdCheck *)a) - (int)md_check_get_id ((MdCheck *)b);
+}
+
+static void
+finish_run (MdDiagnosis *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_list_store_sort (self->checks, compare_checks, NULL);
+  g_clear_pointer (&self->deadline, md_deadline_free);
+
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("The check was stopped"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_followers (MdDiagnosis *self)
+{
+  gboolean tls_possible = self->implicit_tls || self->starttls_offered;
+
+  if (self->first_address != NULL && _md_diagnosis_wants (self, MD_CHECK_NET_PORTS))
+    _md_probe_ports_start (self, self->first_address);
+
+  if (!_md_diagnosis_wants (self, MD_CHECK_TLS_VERSIONS))
+    return;
+
+  if (self->connected_address != NULL && tls_possible)
+    {
+      _md_probe_tls_versions_start (self, self->connected_address, self->implicit_tls);
+    }
+  else
+    {
+      g_autoptr(MdCheck) check = md_check_new (MD_CHECK_TLS_VERSIONS);
+
+      md_check_finish (check, MD_CHECK_STATUS_SKIP,
+                       self->connected_address == NULL
+                       ? _("Not tested, because the server could not be reached")
+                       : _("Not tested, because the server does not offer encryption"),
+                       NULL);
+      _md_diagnosis_emit (self, check);
+    }
+}
+
+/**
+ * _md_diagnosis_probe_done:
+ *
+ * Called once by each probe when it has emitted all its checks.
+ */
+void
+_md_diagnosis_probe_done (MdDiagnosis *self)
+{
+  g_assert (self->n_active > 0);
+
+  self->n_active--;
+
+  if (self->n_active > 0)
+    return;
+
+  /* The session was the only probe running until now. */
+  if (self->first_address != NULL || self->connected_address != NULL)
+    {
+      GCancellable *cancellable = _md_diagnosis_get_cancellable (self);
+
+      if (!g_cancellable_is_cancelled (cancellable) && !self->followers_started)
+        {
+          self->followers_started = TRUE;
+          start_followers (self);
+          if (self->n_active > 0)
+            return;
+        }
+    }
+
+  finish_run (self);
+}
+
+static gboolean
+validate_input (MdDiagnosis *self)
+{
+  g_autoptr(MdCheck) check = md_check_new (MD_CHECK_INPUT);
+  g_autoptr(GError) error = NULL;
+  gboolean valid = md_account_validate (self->account, &error);
+
+  if (valid)
+    md_check_finish (check, MD_CHECK_STATUS_PASS, _("Your settings are complete"), NULL);
+  else
+    md_check_finish (check, MD_CHECK_STATUS_FAIL, error->message, NULL);
+
+  _md_diagnosis_emit (self, check);
+  return valid;
+}
+
+/**
+ * md_diagnosis_run_async:
+ *
+ * Runs every check that is not skipped. The run ends within the timeout
+ * whatever the server does; @cancellable stops it at once.
+ */
+void
+md_diagnosis_run_async (MdDiagnosis         *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MD_IS_DIAGNOSIS (self));
+  g_return_if_fail (self->task == NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, md_diagnosis_run_async);
+
+  g_list_store_remove_all (self->checks);
+  g_clear_object (&self->first_address);
+  g_clear_object (&self->connected_address);
+  self->followers_started = FALSE;
+  self->implicit_tls = self->starttls_offered = FALSE;
+  self->started_us = g_get_monotonic_time ();
+  self->deadline = md_deadline_new (cancellable, self->timeout_ms);
+  self->task = g_steal_pointer (&task);
+
+  if (!validate_input (self))
+    {
+      finish_run (self);
+      return;
+    }
+
+  _md_probe_session_start (self);
+}
+
+gboolean
+md_diagnosis_run_finish (MdDiagnosis   *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
