@@ -288,6 +288,16 @@ _md_diagnosis_get_cancellable (MdDiagnosis *self)
   return md_deadline_get_cancellable (self->deadline);
 }
 
+static guint
+follower_reserve_ms (MdDiagnosis *self)
+{
+  if (!_md_diagnosis_wants (self, MD_CHECK_NET_PORTS) &&
+      !_md_diagnosis_wants (self, MD_CHECK_TLS_VERSIONS))
+    return 0;
+
+  return MIN (self->timeout_ms / 4, 5000);
+}
+
 /**
  * _md_diagnosis_step_timeout:
  *
@@ -299,6 +309,11 @@ _md_diagnosis_step_timeout (MdDiagnosis *self,
 {
   gint64 elapsed_ms = (g_get_monotonic_time () - self->started_us) / 1000;
   gint64 left_ms = (gint64)self->timeout_ms - elapsed_ms;
+
+  /* While the session runs, part of the run's time is kept for the probes
+   * that follow it, so a server that never answers cannot starve them. */
+  if (!self->followers_started)
+    left_ms -= follower_reserve_ms (self);
 
   return (guint)CLAMP (left_ms, 1, (gint64)wanted_ms);
 }
@@ -367,31 +382,48 @@ finish_run (MdDiagnosis *self)
 }
 
 static void
+emit_skip (MdDiagnosis *self,
+           MdCheckId    id,
+           const char  *summary)
+{
+  g_autoptr(MdCheck) check = md_check_new (id);
+
+  md_check_finish (check, MD_CHECK_STATUS_SKIP, summary, NULL);
+  _md_diagnosis_emit (self, check);
+}
+
+static void
 start_followers (MdDiagnosis *self)
 {
+  gboolean out_of_time = g_cancellable_is_cancelled (_md_diagnosis_get_cancellable (self));
   gboolean tls_possible = self->implicit_tls || self->starttls_offered;
 
-  if (self->first_address != NULL && _md_diagnosis_wants (self, MD_CHECK_NET_PORTS))
-    _md_probe_ports_start (self, self->first_address);
+  self->followers_started = TRUE;
+
+  if (_md_diagnosis_wants (self, MD_CHECK_NET_PORTS))
+    {
+      if (out_of_time)
+        emit_skip (self, MD_CHECK_NET_PORTS, _("Not tested: no time was left"));
+      else if (self->first_address == NULL)
+        emit_skip (self, MD_CHECK_NET_PORTS,
+                   _("Not tested, because the server's address is not known"));
+      else
+        _md_probe_ports_start (self, self->first_address);
+    }
 
   if (!_md_diagnosis_wants (self, MD_CHECK_TLS_VERSIONS))
     return;
 
-  if (self->connected_address != NULL && tls_possible)
-    {
-      _md_probe_tls_versions_start (self, self->connected_address, self->implicit_tls);
-    }
+  if (out_of_time)
+    emit_skip (self, MD_CHECK_TLS_VERSIONS, _("Not tested: no time was left"));
+  else if (self->connected_address == NULL)
+    emit_skip (self, MD_CHECK_TLS_VERSIONS,
+               _("Not tested, because the server could not be reached"));
+  else if (!tls_possible)
+    emit_skip (self, MD_CHECK_TLS_VERSIONS,
+               _("Not tested, because the server does not offer encryption"));
   else
-    {
-      g_autoptr(MdCheck) check = md_check_new (MD_CHECK_TLS_VERSIONS);
-
-      md_check_finish (check, MD_CHECK_STATUS_SKIP,
-                       self->connected_address == NULL
-                       ? _("Not tested, because the server could not be reached")
-                       : _("Not tested, because the server does not offer encryption"),
-                       NULL);
-      _md_diagnosis_emit (self, check);
-    }
+    _md_probe_tls_versions_start (self, self->connected_address, self->implicit_tls);
 }
 
 /**
@@ -410,17 +442,11 @@ _md_diagnosis_probe_done (MdDiagnosis *self)
     return;
 
   /* The session was the only probe running until now. */
-  if (self->first_address != NULL || self->connected_address != NULL)
+  if (!self->followers_started)
     {
-      GCancellable *cancellable = _md_diagnosis_get_cancellable (self);
-
-      if (!g_cancellable_is_cancelled (cancellable) && !self->followers_started)
-        {
-          self->followers_started = TRUE;
-          start_followers (self);
-          if (self->n_active > 0)
-            return;
-        }
+      start_followers (self);
+      if (self->n_active > 0)
+        return;
     }
 
   finish_run (self);

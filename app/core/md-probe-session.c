@@ -56,6 +56,14 @@ typedef struct
   MdSmtpCaps   *caps;
   gboolean      encrypted;
   MdTlsVerdict  verdict;
+
+  /* Certificate verification runs beside the conversation; AUTH, and the
+   * end of the session, wait for it. */
+  MdCheck      *certificate;
+  gint64        certificate_started_us;
+  gboolean      verifying;
+  gboolean      auth_waiting;
+  gboolean      finish_waiting;
 } Session;
 
 static void
@@ -72,6 +80,7 @@ session_free (Session *s)
     g_string_free (s->attempts, TRUE);
   g_clear_object (&s->connected);
   g_clear_object (&s->check);
+  g_clear_object (&s->certificate);
   g_clear_pointer (&s->skip_summary, g_free);
   g_clear_pointer (&s->caps, md_smtp_caps_free);
   g_free (s);
@@ -137,6 +146,16 @@ finish (Session    *s,
         const char *skip_summary)
 {
   MdDiagnosis *diagnosis = s->diagnosis;
+
+  if (s->verifying)
+    {
+      char *copy = g_strdup (skip_summary);
+
+      g_free (s->skip_summary);
+      s->skip_summary = copy;
+      s->finish_waiting = TRUE;
+      return;
+    }
 
   if (skip_summary == NULL)
     skip_summary = _("Not tested");
@@ -350,6 +369,12 @@ step_auth (Session *s)
       return;
     }
 
+  if (s->verifying)
+    {
+      s->auth_waiting = TRUE;
+      return;
+    }
+
   begin_check (s, MD_CHECK_SMTP_AUTH);
   if (!auth_precondition (s))
     {
@@ -513,43 +538,59 @@ verify_cb (GObject      *object,
 {
   Session *s = user_data;
   g_autoptr(MdTlsInfo) info = NULL;
-  GError *error = NULL;
+  g_autoptr(GError) error = NULL;
+  MdCheck *check = s->certificate;
+
+  s->verifying = FALSE;
+  md_check_set_duration_ms (check, (g_get_monotonic_time () - s->certificate_started_us) / 1000);
 
   info = md_tls_verify_chain_finish (result, &error);
   if (info == NULL)
     {
+      g_autofree char *summary = NULL;
+
+      _md_diagnosis_fix_error (s->diagnosis, &error);
+      _md_check_set_io_error (check, error);
+      summary = _md_describe_error (error);
       s->verdict = MD_TLS_VERDICT_INVALID;
-      fail_io (s, error);
+      md_check_set_summary (check, summary);
+      md_check_set_status (check, MD_CHECK_STATUS_ERROR);
     }
   else
     {
       s->verdict = info->verdict;
-      set_certificate_evidence (s->check, info);
-      end_check (s, info->verdict == MD_TLS_VERDICT_TRUSTED
-                    ? MD_CHECK_STATUS_PASS : MD_CHECK_STATUS_FAIL,
-                 verdict_summary (info->verdict));
+      set_certificate_evidence (check, info);
+      md_check_set_summary (check, verdict_summary (info->verdict));
+      md_check_set_status (check, info->verdict == MD_TLS_VERDICT_TRUSTED
+                                  ? MD_CHECK_STATUS_PASS : MD_CHECK_STATUS_FAIL);
     }
 
-  if (g_cancellable_is_cancelled (_md_diagnosis_get_cancellable (s->diagnosis)))
+  s->emitted |= 1u << MD_CHECK_TLS_CERTIFICATE;
+  _md_diagnosis_emit (s->diagnosis, check);
+
+  if (s->finish_waiting)
     {
-      quit (s, _("Not tested"));
-      return;
-    }
+      g_autofree char *skip = g_steal_pointer (&s->skip_summary);
 
-  /* After implicit TLS the server greets; after STARTTLS we say hello again,
-   * because what the server offered before encryption cannot be trusted. */
-  if (s->caps == NULL)
-    step_greeting (s);
-  else
-    step_ehlo (s, TRUE);
+      finish (s, skip);
+    }
+  else if (s->auth_waiting)
+    {
+      s->auth_waiting = FALSE;
+      step_auth (s);
+    }
 }
 
+/* Starts verifying the server's chain with GnuTLS in a worker thread; the
+ * conversation goes on meanwhile. */
 static void
-step_certificate (Session *s)
+start_verification (Session *s)
 {
   g_autoptr(GPtrArray) chain = peer_chain (md_smtp_client_get_tls (s->client));
 
-  begin_check (s, MD_CHECK_TLS_CERTIFICATE);
+  s->certificate = md_check_new (MD_CHECK_TLS_CERTIFICATE);
+  s->certificate_started_us = g_get_monotonic_time ();
+  s->verifying = TRUE;
   md_tls_verify_chain_async (chain, s->host, md_account_get_ca_file (s->account),
                              _md_diagnosis_get_cancellable (s->diagnosis), verify_cb, s);
 }
@@ -588,7 +629,14 @@ handshake_cb (GObject      *object,
   else
     end_check (s, MD_CHECK_STATUS_PASS, _("The connection is encrypted."));
 
-  step_certificate (s);
+  start_verification (s);
+
+  /* After implicit TLS the server greets; after STARTTLS we say hello again,
+   * because what the server offered before encryption cannot be trusted. */
+  if (s->caps == NULL)
+    step_greeting (s);
+  else
+    step_ehlo (s, TRUE);
 }
 
 static void
@@ -811,6 +859,7 @@ ehlo_cb (GObject      *object,
       return;
     }
 
+  _md_check_set_reply (s->check, reply, MD_SMTP_STAGE_EHLO);
   record_caps (s, reply, NULL);
   if (reply->flags != MD_SMTP_REPLY_NORMAL)
     {
