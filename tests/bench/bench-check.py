@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+# bench-check.py: how long a STARTTLS + AUTH check takes on a slow link
+#
+# Copyright 2026 The Mail Doctor authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: bench-check.py CLI [--runs N] [--delay-ms MS]
+#
+# Starts aiosmtpd (STARTTLS, AUTH) on 127.0.0.1 behind delay_proxy.py, which
+# adds DELAY_MS in each direction (these kernels have no netem), and times the
+# same transaction three ways, N runs each: `mail-doctor-cli check` (without
+# the extra probes that open more connections), swaks, and a minimal
+# sequential client doing exactly the same exchanges. Prints the medians and
+# the ratios; targets: at most 1.3 x the minimal client and faster than swaks.
+# A benchmark, not a test: it reports, it does not fail on the figures.
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEERS = os.path.join(HERE, "..", "peers")
+PYTHON = "/usr/bin/python3"
+USER = "alice"
+PASSWORD = "Canary-Pa55-ZQXJ"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port, deadline_s=10.0):
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+def certtool(*args):
+    subprocess.run(["certtool", *args], check=True, capture_output=True)
+
+
+def make_pki(directory):
+    ca_tmpl = os.path.join(directory, "ca.tmpl")
+    srv_tmpl = os.path.join(directory, "srv.tmpl")
+    with open(ca_tmpl, "w") as f:
+        f.write('cn = "Bench CA"\nca\ncert_signing_key\nexpiration_days = 30\n')
+    with open(srv_tmpl, "w") as f:
+        f.write('cn = "localhost"\nip_address = "127.0.0.1"\ndns_name = "localhost"\n'
+                'tls_www_server\nsigning_key\nencryption_key\nexpiration_days = 30\n')
+    p = lambda name: os.path.join(directory, name)
+    certtool("--generate-privkey", "--key-type=ecdsa", "--outfile", p("ca.key"))
+    certtool("--generate-self-signed", "--load-privkey", p("ca.key"),
+             "--template", ca_tmpl, "--outfile", p("ca.pem"))
+    certtool("--generate-privkey", "--key-type=ecdsa", "--outfile", p("srv.key"))
+    certtool("--generate-certificate", "--load-privkey", p("srv.key"),
+             "--load-ca-certificate", p("ca.pem"), "--load-ca-privkey", p("ca.key"),
+             "--template", srv_tmpl, "--outfile", p("srv.pem"))
+    with open(p("password"), "w") as f:
+        f.write(PASSWORD)
+
+
+def timed(argv):
+    start = time.monotonic()
+    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            timeout=60)
+    elapsed = time.monotonic() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed ({result.returncode}): "
+                         f"{result.stderr.decode(errors='replace')[-500:]}")
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("cli")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--delay-ms", type=int, default=25)
+    args = parser.parse_args()
+
+    if shutil.which("swaks") is None:
+        print("swaks is not installed; install swaks and libnet-ssleay-perl")
+        return 77
+
+    processes = []
+    with tempfile.TemporaryDirectory(prefix="md-bench-") as tmp:
+        try:
+            make_pki(tmp)
+            p = lambda name: os.path.join(tmp, name)
+            server_port, proxy_port = free_port(), free_port()
+            processes.append(subprocess.Popen(
+                [PYTHON, os.path.join(PEERS, "aio_peer.py"), "starttls", str(server_port),
+                 p("srv.pem"), p("srv.key"), p("password")],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            processes.append(subprocess.Popen(
+                [PYTHON, os.path.join(PEERS, "delay_proxy.py"), str(proxy_port),
+                 str(server_port), str(args.delay_ms)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            wait_listening(server_port)
+            wait_listening(proxy_port)
+
+            clients = {
+                "mail-doctor-cli": [args.cli, "check", "--host", "127.0.0.1",
+                                    "--port", str(proxy_port), "--user", USER,
+                                    "--password-file", p("password"),
+                                    "--ca-file", p("ca.pem"),
+                                    "--skip", "net.ports,tls.versions"],
+                "swaks": ["swaks", "--server", f"127.0.0.1:{proxy_port}", "--tls",
+                          "--tls-verify", "--tls-ca-path", p("ca.pem"),
+                          "--auth", "PLAIN", "--auth-user", USER,
+                          "--auth-password", PASSWORD, "--quit-after", "AUTH"],
+                "minimal": [PYTHON, os.path.join(HERE, "minimal_client.py"), "127.0.0.1",
+                            str(proxy_port), p("ca.pem"), USER, p("password")],
+            }
+
+            medians = {}
+            for name, argv in clients.items():
+                timed(argv)  # warm the page cache; not counted
+                runs = [timed(argv) for _ in range(args.runs)]
+                medians[name] = statistics.median(runs)
+                print(f"{name:16} median {medians[name] * 1000:7.1f} ms   runs "
+                      + " ".join(f"{r * 1000:.0f}" for r in runs))
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=10)
+
+    md = medians["mail-doctor-cli"]
+    to_minimal = md / medians["minimal"]
+    to_swaks = md / medians["swaks"]
+    print(f"delay {args.delay_ms} ms each way, {args.runs} runs each")
+    print(f"mail-doctor-cli / minimal client: {to_minimal:.2f} (target <= 1.30) "
+          f"{'met' if to_minimal <= 1.3 else 'MISSED'}")
+    print(f"mail-doctor-cli / swaks:          {to_swaks:.2f} (target < 1.00) "
+          f"{'met' if to_swaks < 1.0 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
