@@ -24,6 +24,7 @@ typedef struct
   char      *key_type;           /* "RSA", "ECDSA", "EdDSA (Ed25519)", ... */
   guint      key_bits;
   gboolean   self_signed;        /* issuer == subject and the signature verifies */
+  GBytes    *der;                /* the certificate itself, to verify it later */
 } MdTlsCertInfo;
 
 struct _MdTlsInfo
@@ -31,7 +32,8 @@ struct _MdTlsInfo
   MdTlsVersion  version;         /* negotiated; UNKNOWN when not known */
   char         *cipher_suite;    /* e.g. "TLS_AES_256_GCM_SHA384", or NULL */
   GPtrArray    *chain;           /* of MdTlsCertInfo, the server's certificate first */
-  MdTlsVerdict  verdict;         /* set by verification only */
+  MdTlsVerdict  verdict;         /* set by verification only; a handshake's
+                                  * result is not verified: INVALID */
   char         *verdict_detail;  /* GnuTLS's own words on the verification, for admins */
 };
 
@@ -41,6 +43,7 @@ GType          md_tls_info_get_type        (void) G_GNUC_CONST;
 MdTlsInfo     *md_tls_info_copy            (const MdTlsInfo *self);
 void           md_tls_info_free            (MdTlsInfo       *self);
 void           md_tls_cert_info_free       (MdTlsCertInfo   *self);
+GPtrArray     *md_tls_info_dup_der_chain   (const MdTlsInfo *self);
 
 const char    *md_tls_version_to_string    (MdTlsVersion     version);
 const char    *md_tls_verdict_to_string    (MdTlsVerdict     verdict);
