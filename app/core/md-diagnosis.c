@@ -397,13 +397,17 @@ start_followers (MdDiagnosis *self)
 {
   gboolean out_of_time = g_cancellable_is_cancelled (_md_diagnosis_get_cancellable (self));
   gboolean tls_possible = self->implicit_tls || self->starttls_offered;
+  GCancellable *user = g_task_get_cancellable (self->task);
+  const char *no_time = user != NULL && g_cancellable_is_cancelled (user)
+                        ? _("Not tested: the check was stopped")
+                        : _("Not tested: no time was left");
 
   self->followers_started = TRUE;
 
   if (_md_diagnosis_wants (self, MD_CHECK_NET_PORTS))
     {
       if (out_of_time)
-        emit_skip (self, MD_CHECK_NET_PORTS, _("Not tested: no time was left"));
+        emit_skip (self, MD_CHECK_NET_PORTS, no_time);
       else if (self->first_address == NULL)
         emit_skip (self, MD_CHECK_NET_PORTS,
                    _("Not tested, because the server's address is not known"));
@@ -415,7 +419,7 @@ start_followers (MdDiagnosis *self)
     return;
 
   if (out_of_time)
-    emit_skip (self, MD_CHECK_TLS_VERSIONS, _("Not tested: no time was left"));
+    emit_skip (self, MD_CHECK_TLS_VERSIONS, no_time);
   else if (self->connected_address == NULL)
     emit_skip (self, MD_CHECK_TLS_VERSIONS,
                _("Not tested, because the server could not be reached"));
@@ -487,6 +491,8 @@ md_diagnosis_run_async (MdDiagnosis         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, md_diagnosis_run_async);
+  /* finish_run() says "stopped" in its own words. */
+  g_task_set_check_cancellable (task, FALSE);
 
   g_list_store_remove_all (self->checks);
   g_clear_object (&self->first_address);

@@ -16,6 +16,7 @@ typedef enum
 {
   MD_ERROR_INVALID_INPUT,   /* the user's settings cannot be used as they are */
   MD_ERROR_PROTOCOL,        /* the server broke the SMTP rules */
+  MD_ERROR_MIXED_CODES,     /* a multi-line reply changed its code midway */
   MD_ERROR_REPLY_TOO_LARGE, /* a line or reply passed our caps */
   MD_ERROR_CLOSED,          /* the server closed the connection */
   MD_ERROR_REJECTED,        /* the server answered with an error code */

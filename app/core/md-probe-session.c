@@ -227,7 +227,10 @@ fail_io (Session *s,
   _md_diagnosis_fix_error (s->diagnosis, &error);
   _md_check_set_io_error (s->check, error);
   summary = _md_describe_error (error);
-  end_check (s, MD_CHECK_STATUS_FAIL, summary);
+  /* Stopped by the user is not a finding about the server. */
+  end_check (s, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                ? MD_CHECK_STATUS_SKIP : MD_CHECK_STATUS_FAIL,
+             summary);
   g_error_free (error);
 }
 

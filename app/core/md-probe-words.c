@@ -123,6 +123,7 @@ error_word (const GError *error)
         case MD_ERROR_REPLY_TOO_LARGE:
           return "too-large";
         case MD_ERROR_PROTOCOL:
+        case MD_ERROR_MIXED_CODES:
         case MD_ERROR_UNSAFE:
           return "protocol";
         case MD_ERROR_TLS:
@@ -214,5 +215,7 @@ _md_check_set_io_error (MdCheck      *check,
                         const GError *error)
 {
   md_check_set_evidence (check, "error", error_word (error));
+  if (g_error_matches (error, MD_ERROR, MD_ERROR_MIXED_CODES))
+    md_check_set_evidence (check, "protocol_error", "mixed-codes");
   md_check_set_detail (check, error->message);
 }

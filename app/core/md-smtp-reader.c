@@ -317,8 +317,8 @@ read_chunk (MdSmtpReader *self,
  *
  * Reads one whole reply, from the buffered bytes first. The read fails
  * with %MD_ERROR_CLOSED at the end of the stream, with
- * %MD_ERROR_REPLY_TOO_LARGE or %MD_ERROR_PROTOCOL for a reply that breaks
- * the caps or the rules, and with the stream's own error (such as
+ * %MD_ERROR_REPLY_TOO_LARGE, %MD_ERROR_PROTOCOL or %MD_ERROR_MIXED_CODES
+ * for a reply that breaks the caps or the rules, and with the stream's own error (such as
  * %G_IO_ERROR_CANCELLED or %G_IO_ERROR_TIMED_OUT) otherwise. One read at a
  * time.
  */

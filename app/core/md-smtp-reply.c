@@ -444,7 +444,7 @@ finish_line (MdSmtpReplyParser  *self,
 
   if (self->lines->len > 0 && code != self->code)
     {
-      g_set_error (error, MD_ERROR, MD_ERROR_PROTOCOL,
+      g_set_error (error, MD_ERROR, MD_ERROR_MIXED_CODES,
                    _("The server's reply mixed different codes (%03u and %03u)"),
                    self->code, code);
       return FALSE;

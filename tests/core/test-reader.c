@@ -182,7 +182,7 @@ test_too_large (void)
 static void
 test_protocol_error (void)
 {
-  static const char data[] = "250-a\r\n220 b\r\n";
+  static const char data[] = "250-a\r\n2X0 b\r\n";
   g_autoptr(GInputStream) stream = memory_stream (data, sizeof data - 1);
   MdSmtpReader *reader = md_smtp_reader_new (stream);
   g_autoptr(MdSmtpReply) reply = NULL;

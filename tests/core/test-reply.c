@@ -265,10 +265,10 @@ static const InvalidVector invalid_vectors[] = {
   { "lone-lf", IN ("\n"), .error = MD_ERROR_PROTOCOL },
   { "leading-space", IN (" 250 ok\r\n"), .error = MD_ERROR_PROTOCOL },
   { "words", IN ("hello there\r\n"), .error = MD_ERROR_PROTOCOL },
-  { "mixed-codes", IN ("200-a\r\n250 b\r\n"), .error = MD_ERROR_PROTOCOL },
+  { "mixed-codes", IN ("200-a\r\n250 b\r\n"), .error = MD_ERROR_MIXED_CODES },
   { "mixed-codes-stop-early", IN ("250-a\r\n220-b\r\n250 c\r\n"),
-    .error = MD_ERROR_PROTOCOL, .consumed = 14 },
-  { "mixed-codes-same-class", IN ("421-a\r\n451 b\r\n"), .error = MD_ERROR_PROTOCOL },
+    .error = MD_ERROR_MIXED_CODES, .consumed = 14 },
+  { "mixed-codes-same-class", IN ("421-a\r\n451 b\r\n"), .error = MD_ERROR_MIXED_CODES },
   { "junk-after-first-line", IN ("250-a\r\nPIPELINING\r\n"), .error = MD_ERROR_PROTOCOL },
   { "line-over-cap", .build = build_line_over_cap, .error = MD_ERROR_REPLY_TOO_LARGE,
     .consumed = MD_SMTP_MAX_LINE_LENGTH + 1 },
@@ -528,7 +528,7 @@ test_sticky_error (void)
   g_autoptr(GError) error = NULL;
 
   md_smtp_reply_parser_feed (parser, (const guint8 *)bad, sizeof bad - 1, &reply, &error);
-  g_assert_error (error, MD_ERROR, MD_ERROR_PROTOCOL);
+  g_assert_error (error, MD_ERROR, MD_ERROR_MIXED_CODES);
   g_assert_cmpstr (error->message, ==, "The server's reply mixed different codes (250 and 220)");
   g_clear_error (&error);
   g_assert_false (md_smtp_reply_parser_is_idle (parser));
@@ -536,10 +536,10 @@ test_sticky_error (void)
   /* Failed stays failed, whatever comes next and even with nothing. */
   g_assert_cmpuint (md_smtp_reply_parser_feed (parser, (const guint8 *)good, sizeof good - 1,
                                                &reply, &error), ==, 0);
-  g_assert_error (error, MD_ERROR, MD_ERROR_PROTOCOL);
+  g_assert_error (error, MD_ERROR, MD_ERROR_MIXED_CODES);
   g_clear_error (&error);
   g_assert_cmpuint (md_smtp_reply_parser_feed (parser, NULL, 0, &reply, &error), ==, 0);
-  g_assert_error (error, MD_ERROR, MD_ERROR_PROTOCOL);
+  g_assert_error (error, MD_ERROR, MD_ERROR_MIXED_CODES);
   g_clear_error (&error);
   g_assert_null (reply);
 
