@@ -235,27 +235,14 @@ typedef struct
   GError       *error;
 } Run;
 
-static const char *
-progress_mark (MdCheckStatus status,
-               gboolean      unicode)
-{
-  switch (status)
-    {
-    case MD_CHECK_STATUS_PASS:  return unicode ? "✓" : "ok";
-    case MD_CHECK_STATUS_WARN:  return unicode ? "⚠" : "!!";
-    case MD_CHECK_STATUS_FAIL:  return unicode ? "✗" : "XX";
-    case MD_CHECK_STATUS_SKIP:  return unicode ? "–" : "--";
-    case MD_CHECK_STATUS_ERROR:
-    default:                    return "??";
-    }
-}
-
 static void
 on_check_finished (MdDiagnosis *diagnosis,
                    MdCheck     *check,
                    Run         *run)
 {
-  fprintf (stderr, "%s %-17s %s\n", progress_mark (md_check_get_status (check), run->unicode),
+  MdCheckStatus status = md_check_get_status (check);
+
+  fprintf (stderr, "%s %-17s %s\n", md_check_status_to_symbol (status, run->unicode),
            md_check_get_id_string (check), md_check_get_summary (check));
 }
 
@@ -336,21 +323,36 @@ static GOptionEntry *
 check_entries (CheckOptions *o)
 {
   const GOptionEntry entries[] = {
-    { "email", 0, 0, G_OPTION_ARG_STRING, &o->email, N_("Your email address"), N_("ADDR") },
-    { "host", 0, 0, G_OPTION_ARG_STRING, &o->host, N_("The outgoing (SMTP) server"), N_("HOST") },
-    { "port", 0, 0, G_OPTION_ARG_STRING, &o->port, N_("The server's port (default 587, or 465 for tls)"), N_("N") },
-    { "security", 0, 0, G_OPTION_ARG_STRING, &o->security, N_("auto, none, starttls or tls"), N_("MODE") },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, N_("The username, if not the email address"), N_("USER") },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file, N_("Read the password from a file"), N_("FILE") },
-    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin, N_("Read the password from standard input"), NULL },
-    { "client-ip", 0, 0, G_OPTION_ARG_STRING, &o->client_ip, N_("The public IP address you send from"), N_("IP") },
-    { "error-text", 0, 0, G_OPTION_ARG_STRING, &o->error_text, N_("The error message your mail program showed"), N_("TEXT") },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o->ca_file, N_("Also trust the certificates in this PEM file"), N_("PEM") },
-    { "skip", 0, 0, G_OPTION_ARG_STRING, &o->skip, N_("Checks not to run, separated by commas"), N_("ID,...") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout, N_("Give up after this many seconds (default 20)"), N_("SECONDS") },
-    { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext_auth, N_("Send the password even without encryption"), NULL },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &o->format, N_("text or json"), N_("FORMAT") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, N_("Write the result to a file"), N_("FILE") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &o->email,
+      N_("Your email address"), N_("ADDR") },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &o->host,
+      N_("The outgoing (SMTP) server"), N_("HOST") },
+    { "port", 0, 0, G_OPTION_ARG_STRING, &o->port,
+      N_("The server's port (default 587, or 465 for tls)"), N_("N") },
+    { "security", 0, 0, G_OPTION_ARG_STRING, &o->security,
+      N_("auto, none, starttls or tls"), N_("MODE") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &o->user,
+      N_("The username, if not the email address"), N_("USER") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file,
+      N_("Read the password from a file"), N_("FILE") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin,
+      N_("Read the password from standard input"), NULL },
+    { "client-ip", 0, 0, G_OPTION_ARG_STRING, &o->client_ip,
+      N_("The public IP address you send from"), N_("IP") },
+    { "error-text", 0, 0, G_OPTION_ARG_STRING, &o->error_text,
+      N_("The error message your mail program showed"), N_("TEXT") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o->ca_file,
+      N_("Also trust the certificates in this PEM file"), N_("PEM") },
+    { "skip", 0, 0, G_OPTION_ARG_STRING, &o->skip,
+      N_("Checks not to run, separated by commas"), N_("ID,...") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout,
+      N_("Give up after this many seconds (default 20)"), N_("SECONDS") },
+    { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext_auth,
+      N_("Send the password even without encryption"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o->format,
+      N_("text or json"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
+      N_("Write the result to a file"), N_("FILE") },
     G_OPTION_ENTRY_NULL
   };
 

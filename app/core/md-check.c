@@ -413,3 +413,24 @@ md_check_status_from_string (const char    *str,
   *status = value;
   return TRUE;
 }
+
+/**
+ * md_check_status_to_symbol:
+ * @unicode: whether symbols outside ASCII may be used
+ *
+ * Returns: a short mark for @status, for lists on a terminal or in text
+ */
+const char *
+md_check_status_to_symbol (MdCheckStatus status,
+                           gboolean      unicode)
+{
+  switch (status)
+    {
+    case MD_CHECK_STATUS_PASS:  return unicode ? "✓" : "ok";
+    case MD_CHECK_STATUS_WARN:  return unicode ? "⚠" : "!!";
+    case MD_CHECK_STATUS_FAIL:  return unicode ? "✗" : "XX";
+    case MD_CHECK_STATUS_SKIP:  return unicode ? "–" : "--";
+    case MD_CHECK_STATUS_ERROR:
+    default:                    return "??";
+    }
+}

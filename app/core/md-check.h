@@ -46,6 +46,8 @@ const char     *md_check_id_to_string       (MdCheckId      id);
 gboolean        md_check_id_from_string     (const char    *str,
                                              MdCheckId     *id);
 const char     *md_check_status_to_string   (MdCheckStatus  status);
+const char     *md_check_status_to_symbol   (MdCheckStatus  status,
+                                             gboolean       unicode);
 gboolean        md_check_status_from_string (const char    *str,
                                              MdCheckStatus *status);
 

@@ -246,6 +246,27 @@ fail_reply (Session           *s,
   end_check (s, MD_CHECK_STATUS_FAIL, summary);
 }
 
+/* Takes a finished reply: anything but @expected (or no reply at all)
+ * ends the current check and the session, and returns FALSE. */
+static gboolean
+reply_ok (Session           *s,
+          const MdSmtpReply *reply,
+          GError            *error,
+          guint              expected,
+          MdSmtpStage        stage,
+          const char        *skip_summary)
+{
+  if (reply == NULL)
+    fail_io (s, error);
+  else if (reply->code != expected)
+    fail_reply (s, reply, stage);
+  else
+    return TRUE;
+
+  quit (s, skip_summary);
+  return FALSE;
+}
+
 static void step_auth (Session *s);
 static void step_ehlo (Session *s, gboolean after_tls);
 static void step_greeting (Session *s);
@@ -664,19 +685,9 @@ starttls_cb (GObject      *object,
   GError *error = NULL;
 
   reply = md_smtp_client_command_finish (MD_SMTP_CLIENT (object), result, &error);
-  if (reply == NULL)
-    {
-      fail_io (s, error);
-      quit (s, _("Not tested, because encryption could not be set up"));
-      return;
-    }
-
-  if (reply->code != 220)
-    {
-      fail_reply (s, reply, MD_SMTP_STAGE_STARTTLS);
-      quit (s, _("Not tested, because encryption could not be set up"));
-      return;
-    }
+  if (!reply_ok (s, reply, error, 220, MD_SMTP_STAGE_STARTTLS,
+                 _("Not tested, because encryption could not be set up")))
+    return;
 
   /* The check started by step_starttls goes on through the handshake. */
   set_client_timeout (s);
@@ -804,19 +815,9 @@ helo_cb (GObject      *object,
   GError *error = NULL;
 
   reply = md_smtp_client_command_finish (MD_SMTP_CLIENT (object), result, &error);
-  if (reply == NULL)
-    {
-      fail_io (s, error);
-      quit (s, _("Not tested, because the conversation ended early"));
-      return;
-    }
-
-  if (reply->code != 250)
-    {
-      fail_reply (s, reply, MD_SMTP_STAGE_EHLO);
-      quit (s, _("Not tested, because the conversation ended early"));
-      return;
-    }
+  if (!reply_ok (s, reply, error, 250, MD_SMTP_STAGE_EHLO,
+                 _("Not tested, because the conversation ended early")))
+    return;
 
   record_caps (s, reply, "HELO");
   end_check (s, MD_CHECK_STATUS_WARN,
@@ -836,15 +837,9 @@ ehlo_cb (GObject      *object,
   GError *error = NULL;
 
   reply = md_smtp_client_command_finish (MD_SMTP_CLIENT (object), result, &error);
-  if (reply == NULL)
-    {
-      fail_io (s, error);
-      quit (s, _("Not tested, because the conversation ended early"));
-      return;
-    }
 
   /* 500/502: the server does not know EHLO; an old one may know HELO. */
-  if ((reply->code == 500 || reply->code == 502) && !s->encrypted)
+  if (reply != NULL && (reply->code == 500 || reply->code == 502) && !s->encrypted)
     {
       g_autofree char *arg = ehlo_argument (s);
       g_autofree char *helo = g_strconcat ("HELO ", arg, NULL);
@@ -855,12 +850,9 @@ ehlo_cb (GObject      *object,
       return;
     }
 
-  if (reply->code != 250)
-    {
-      fail_reply (s, reply, MD_SMTP_STAGE_EHLO);
-      quit (s, _("Not tested, because the conversation ended early"));
-      return;
-    }
+  if (!reply_ok (s, reply, error, 250, MD_SMTP_STAGE_EHLO,
+                 _("Not tested, because the conversation ended early")))
+    return;
 
   _md_check_set_reply (s->check, reply, MD_SMTP_STAGE_EHLO);
   record_caps (s, reply, NULL);
@@ -902,21 +894,12 @@ greeting_cb (GObject      *object,
   GError *error = NULL;
 
   reply = md_smtp_client_read_greeting_finish (MD_SMTP_CLIENT (object), result, &error);
-  if (reply == NULL)
-    {
-      fail_io (s, error);
-      quit (s, _("Not tested, because the server did not greet us"));
-      return;
-    }
+  if (!reply_ok (s, reply, error, 220, MD_SMTP_STAGE_GREETING,
+                 reply == NULL ? _("Not tested, because the server did not greet us")
+                               : _("Not tested, because the server turned us away")))
+    return;
 
   _md_check_set_reply (s->check, reply, MD_SMTP_STAGE_GREETING);
-
-  if (reply->code != 220)
-    {
-      fail_reply (s, reply, MD_SMTP_STAGE_GREETING);
-      quit (s, _("Not tested, because the server turned us away"));
-      return;
-    }
 
   if (reply->flags != MD_SMTP_REPLY_NORMAL)
     {
@@ -968,7 +951,8 @@ connect_cb (GObject      *object,
       why = g_strdup_printf ("%s: %s; ", ip, error->message);
       g_string_append (s->attempts, why);
 
-      if (s->next_address != NULL && !g_cancellable_is_cancelled (_md_diagnosis_get_cancellable (s->diagnosis)))
+      if (s->next_address != NULL &&
+          !g_cancellable_is_cancelled (_md_diagnosis_get_cancellable (s->diagnosis)))
         {
           g_error_free (error);
           connect_next (s);

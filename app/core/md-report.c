@@ -237,21 +237,6 @@ md_report_to_json (MdReport *self)
 
 /* Text */
 
-static const char *
-status_mark (MdCheckStatus status,
-             gboolean      unicode)
-{
-  switch (status)
-    {
-    case MD_CHECK_STATUS_PASS:  return unicode ? "✓" : "ok";
-    case MD_CHECK_STATUS_WARN:  return unicode ? "⚠" : "!!";
-    case MD_CHECK_STATUS_FAIL:  return unicode ? "✗" : "XX";
-    case MD_CHECK_STATUS_SKIP:  return unicode ? "–" : "--";
-    case MD_CHECK_STATUS_ERROR: return unicode ? "?" : "??";
-    default:                    return "?";
-    }
-}
-
 static void
 append_headline (MdReport *self,
                  GString  *out)
@@ -286,7 +271,8 @@ append_problems (MdReport *self,
       if (md_check_get_status (check) != MD_CHECK_STATUS_FAIL)
         continue;
 
-      g_string_append_printf (out, "\n%s %s\n", status_mark (MD_CHECK_STATUS_FAIL, unicode),
+      g_string_append_printf (out, "\n%s %s\n",
+                              md_check_status_to_symbol (MD_CHECK_STATUS_FAIL, unicode),
                               md_check_get_summary (check));
     }
 }
@@ -302,11 +288,11 @@ append_checks (MdReport *self,
     {
       g_autoptr(MdCheck) check = g_list_model_get_item (G_LIST_MODEL (self->checks), i);
       const char *code = md_check_get_evidence (check, "code");
+      MdCheckStatus status = md_check_get_status (check);
 
-      g_string_append_printf (out, "  %-2s %-17s %s", status_mark (md_check_get_status (check),
-                                                                   unicode),
+      g_string_append_printf (out, "  %-2s %-17s %s", md_check_status_to_symbol (status, unicode),
                               md_check_get_id_string (check), md_check_get_summary (check));
-      if (code != NULL && md_check_get_status (check) != MD_CHECK_STATUS_PASS)
+      if (code != NULL && status != MD_CHECK_STATUS_PASS)
         {
           const char *enhanced = md_check_get_evidence (check, "enhanced_code");
 
