@@ -21,7 +21,8 @@ print_usage (FILE *stream)
   fprintf (stream, "%s\n\n%s\n%s\n\n%s\n",
            _("Usage: mail-doctor-cli COMMAND [OPTIONS]"),
            _("Commands:"),
-           _("  check     Check an outgoing mail server and say what is wrong"),
+           _("  check     Check an outgoing mail server and say what is wrong\n"
+             "  discover  Suggest the outgoing server settings for an email address"),
            _("Run “mail-doctor-cli COMMAND --help” for the options of a command."));
 }
 
@@ -102,6 +103,8 @@ main (int    argc,
   /* Each command parses its own options, with its name as argv[0]. */
   if (g_str_equal (command, "check"))
     return md_cli_check (argc - 1, argv + 1);
+  if (g_str_equal (command, "discover"))
+    return md_cli_discover (argc - 1, argv + 1);
 
   md_cli_print_error (_("Unknown command “%s”"), command);
   print_usage (stderr);

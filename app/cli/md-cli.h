@@ -21,6 +21,8 @@ typedef enum
 
 int  md_cli_check        (int          argc,
                           char       **argv);
+int  md_cli_discover     (int          argc,
+                          char       **argv);
 void md_cli_print_error  (const char  *format,
                           ...) G_GNUC_PRINTF (1, 2);
 gboolean md_cli_write_output (const char  *path,

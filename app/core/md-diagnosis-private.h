@@ -7,6 +7,8 @@
 #pragma once
 
 #include "md-diagnosis.h"
+#include "md-dns.h"
+#include "md-kb.h"
 #include "md-smtp-reply.h"
 #include "md-tls.h"
 
@@ -33,6 +35,17 @@ void          _md_diagnosis_connected       (MdDiagnosis    *self,
 void          _md_diagnosis_resolved        (MdDiagnosis    *self,
                                              GList          *addresses);
 
+/* What the session learned, for the probes that follow it. */
+MdKb         *_md_diagnosis_get_kb             (MdDiagnosis *self);
+GList        *_md_diagnosis_get_server_addresses (MdDiagnosis *self);
+GInetAddress *_md_diagnosis_get_local_address  (MdDiagnosis *self);
+const char   *_md_diagnosis_get_greeting_text  (MdDiagnosis *self);
+const char   *_md_diagnosis_get_ehlo_text      (MdDiagnosis *self);
+void          _md_diagnosis_set_server_words   (MdDiagnosis    *self,
+                                                GInetAddress   *local_address,
+                                                const char     *greeting_text,
+                                                const char     *ehlo_text);
+
 /* Probes: each emits its checks and calls _md_diagnosis_probe_done once. */
 void          _md_probe_session_start       (MdDiagnosis    *self);
 void          _md_probe_ports_start         (MdDiagnosis    *self,
@@ -40,6 +53,12 @@ void          _md_probe_ports_start         (MdDiagnosis    *self,
 void          _md_probe_tls_versions_start  (MdDiagnosis    *self,
                                              GInetAddress   *address,
                                              gboolean        implicit_tls);
+/* rep.client-ip, rep.dnsbl, rep.dnsbl-server, rep.dnsbl-domain, rep.rdns:
+ * started after the session, with what it learned. */
+void          _md_probe_reputation_start    (MdDiagnosis    *self);
+/* auth.spf, auth.dkim, auth.dmarc, auth.mta-sts: DNS only, started with the
+ * session when the account has an email address. */
+void          _md_probe_mail_auth_start     (MdDiagnosis    *self);
 
 /* Shared wording helpers. */
 void          _md_check_set_reply           (MdCheck           *check,

@@ -1,0 +1,3 @@
+/* md-discover.c: placeholder until implemented */
+
+#include "md-config.h"

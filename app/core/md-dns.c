@@ -1,0 +1,3 @@
+/* md-dns.c: placeholder until implemented */
+
+#include "md-config.h"

@@ -1,0 +1,3 @@
+/* md-kb.c: placeholder until implemented */
+
+#include "md-config.h"

@@ -1,0 +1,3 @@
+/* md-mail-auth.c: placeholder until implemented */
+
+#include "md-config.h"

@@ -1,0 +1,2 @@
+/* md-mail-auth.h: placeholder until implemented */
+#pragma once

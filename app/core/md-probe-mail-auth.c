@@ -1,0 +1,3 @@
+/* md-probe-mail-auth.c: placeholder until implemented */
+
+#include "md-config.h"

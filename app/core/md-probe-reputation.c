@@ -1,0 +1,3 @@
+/* md-probe-reputation.c: placeholder until implemented */
+
+#include "md-config.h"

@@ -1,0 +1,3 @@
+/* md-tls-cert.c: placeholder until implemented */
+
+#include "md-config.h"

@@ -1,0 +1,3 @@
+/* md-validate.c: placeholder until implemented */
+
+#include "md-config.h"

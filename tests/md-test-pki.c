@@ -1,0 +1,3 @@
+/* md-test-pki.c: placeholder until implemented */
+
+#include "md-test-utils.h"

@@ -1,0 +1,3 @@
+/* md-test-resolver.c: placeholder until implemented */
+
+#include "md-test-utils.h"
