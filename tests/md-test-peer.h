@@ -8,6 +8,9 @@
 
 #include <gio/gio.h>
 
+/* The TLS scenarios take the PKI's certificate. */
+#include "md-test-pki.h"
+
 G_BEGIN_DECLS
 
 /* The only account the peer's AUTH accepts; the password comes from the test. */
@@ -63,18 +66,5 @@ gboolean      md_test_peer_saw_over_tls      (MdTestPeer      *self,
 void          md_test_peer_free              (MdTestPeer      *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdTestPeer, md_test_peer_free)
-
-/* A throwaway CA and a server certificate signed by it (127.0.0.1,
- * localhost, mx.test.example), made with certtool in a temporary directory
- * that md_test_pki_free() removes with everything in it. */
-typedef struct _MdTestPki MdTestPki;
-
-MdTestPki       *md_test_pki_new             (GError         **error);
-const char      *md_test_pki_get_dir         (MdTestPki       *self);
-const char      *md_test_pki_get_ca_file     (MdTestPki       *self);
-GTlsCertificate *md_test_pki_get_certificate (MdTestPki       *self);
-void             md_test_pki_free            (MdTestPki       *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdTestPki, md_test_pki_free)
 
 G_END_DECLS

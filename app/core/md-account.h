@@ -9,6 +9,7 @@
 #include <glib-object.h>
 
 #include "md-types.h"
+#include "md-validate.h"
 
 G_BEGIN_DECLS
 
@@ -60,21 +61,10 @@ guint        md_account_get_effective_port   (MdAccount   *self);
 MdSecurity   md_account_get_effective_security (MdAccount *self);
 const char  *md_account_get_effective_username (MdAccount *self);
 
-/* Validation that explains itself: each returns FALSE with a plain-language,
- * translated message in MD_ERROR_INVALID_INPUT. */
+/* Validation that explains itself: returns FALSE with a plain-language,
+ * translated message in MD_ERROR_INVALID_INPUT. The checks of single
+ * values are in md-validate.h. */
 gboolean     md_account_validate             (MdAccount   *self,
                                               GError     **error);
-gboolean     md_validate_email               (const char  *email,
-                                              GError     **error);
-gboolean     md_validate_host                (const char  *host,
-                                              GError     **error);
-gboolean     md_validate_port_string         (const char  *text,
-                                              guint       *port,
-                                              GError     **error);
-gboolean     md_validate_client_ip           (const char  *text,
-                                              GError     **error);
-gboolean     md_security_from_string         (const char  *text,
-                                              MdSecurity  *security);
-const char  *md_security_to_string           (MdSecurity   security);
 
 G_END_DECLS

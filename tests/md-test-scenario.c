@@ -1,0 +1,271 @@
+/* md-test-scenario.c: the hostile peer's named scenarios
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Scenarios, named as in kb/anchors-reliability.md §3.6: each builds a
+ * script from the public MdTestScript steps only.
+ */
+
+#include <string.h>
+
+#include "md-test-peer.h"
+
+#define GREETING "220 mx.test.example ESMTP Mail Doctor test peer\r\n"
+
+/* AUTH is offered in the clear too, as many servers do, so a client that
+ * would log in before TLS gets the chance to show it. */
+#define EHLO_STARTTLS \
+  "250-mx.test.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n" \
+  "250-STARTTLS\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+#define EHLO_NO_STARTTLS \
+  "250-mx.test.example\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+#define EHLO_AFTER_TLS \
+  "250-mx.test.example\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+
+/* Long enough to record a QUIT the client sends after a 421, short enough
+ * not to slow a client that waits for an answer that never comes. */
+#define QUIT_WINDOW_MS 500
+
+#define OVERLONG_LEN 100000
+
+typedef void (*ScenarioFunc) (MdTestScript    *script,
+                              GTlsCertificate *certificate);
+
+static void
+script_greet (MdTestScript *s,
+              const char   *ehlo_reply)
+{
+  md_test_script_send (s, GREETING, -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, ehlo_reply, -1);
+}
+
+/* Servers close after a 421; the drain records a QUIT sent anyway. */
+static void
+script_close_with (MdTestScript *s,
+                   const char   *reply)
+{
+  md_test_script_send (s, reply, -1);
+  md_test_script_drain (s, QUIT_WINDOW_MS);
+}
+
+/* Greeting, EHLO, STARTTLS, handshake and the EHLO over TLS. */
+static void
+script_tls_session (MdTestScript    *s,
+                    GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send (s, EHLO_AFTER_TLS, -1);
+}
+
+static void
+scenario_greet421 (MdTestScript    *s,
+                   GTlsCertificate *certificate)
+{
+  script_close_with (s, "421 4.7.0 mx.test.example Error: too many connections from 127.0.0.1\r\n");
+}
+
+static void
+scenario_greet421_ml (MdTestScript    *s,
+                      GTlsCertificate *certificate)
+{
+  script_close_with (s,
+                     "421-4.7.0 mx.test.example Error: too many connections from 127.0.0.1\r\n"
+                     "421 4.7.0 Please try again later\r\n");
+}
+
+static void
+scenario_silent (MdTestScript    *s,
+                 GTlsCertificate *certificate)
+{
+  md_test_script_hold (s);
+}
+
+static void
+scenario_slowloris (MdTestScript    *s,
+                    GTlsCertificate *certificate)
+{
+  md_test_script_drip (s, GREETING, 1000);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_close_mid_reply (MdTestScript    *s,
+                          GTlsCertificate *certificate)
+{
+  script_greet (s, "250-first\r\n");
+  md_test_script_close (s);
+}
+
+static void
+scenario_overlong (MdTestScript    *s,
+                   GTlsCertificate *certificate)
+{
+  g_autofree char *line = g_malloc (OVERLONG_LEN);
+
+  memset (line, 'x', OVERLONG_LEN);
+  memcpy (line, "220 ", 4);
+  md_test_script_send (s, line, OVERLONG_LEN);
+  md_test_script_hold (s);
+}
+
+static void
+scenario_nul (MdTestScript    *s,
+              GTlsCertificate *certificate)
+{
+  static const char greeting[] = "220 mx\0evil\r\n";
+
+  md_test_script_send (s, greeting, sizeof greeting - 1);
+  md_test_script_expect (s);
+  md_test_script_send (s, EHLO_NO_STARTTLS, -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_bare_lf (MdTestScript    *s,
+                  GTlsCertificate *certificate)
+{
+  md_test_script_send (s, "220 mx.test.example ESMTP\n", -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, "250-mx.test.example\n250-SIZE 10240000\n250 8BITMIME\n", -1);
+  md_test_script_serve (s, "\n");
+}
+
+static void
+scenario_mixed_codes (MdTestScript    *s,
+                      GTlsCertificate *certificate)
+{
+  script_greet (s, "250-a\r\n220 b\r\n");
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_ehlo421 (MdTestScript    *s,
+                  GTlsCertificate *certificate)
+{
+  md_test_script_send (s, GREETING, -1);
+  md_test_script_expect (s);
+  script_close_with (s, "421 4.7.0 mx.test.example Error: too many errors\r\n");
+}
+
+static void
+scenario_starttls_454 (MdTestScript    *s,
+                       GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "454 4.7.0 TLS not available due to local problem\r\n", -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_starttls_421 (MdTestScript    *s,
+                       GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  script_close_with (s, "421 4.7.0 mx.test.example Error: TLS not available, closing\r\n");
+}
+
+/* Plaintext after the 220 arrives in the same read as the 220; a client
+ * that keeps it would take it for the server's answer after TLS. */
+static void
+scenario_starttls_inject (MdTestScript    *s,
+                          GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 go ahead\r\n250-INJECTED\r\n250 AUTH PLAIN\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send (s, EHLO_AFTER_TLS, -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_starttls_missing (MdTestScript    *s,
+                           GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_NO_STARTTLS);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_starttls_ok (MdTestScript    *s,
+                      GTlsCertificate *certificate)
+{
+  script_tls_session (s, certificate);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_tls_auth421 (MdTestScript    *s,
+                      GTlsCertificate *certificate)
+{
+  script_tls_session (s, certificate);
+  md_test_script_expect (s);
+  script_close_with (s, "421 4.7.0 mx.test.example Error: too many authentication errors\r\n");
+}
+
+static const struct
+{
+  const char   *name;
+  ScenarioFunc  build;
+  gboolean      needs_tls;
+} scenarios[] = {
+  { "greet421", scenario_greet421, FALSE },
+  { "greet421-ml", scenario_greet421_ml, FALSE },
+  { "silent", scenario_silent, FALSE },
+  { "slowloris", scenario_slowloris, FALSE },
+  { "close-mid-reply", scenario_close_mid_reply, FALSE },
+  { "overlong", scenario_overlong, FALSE },
+  { "nul", scenario_nul, FALSE },
+  { "bare-lf", scenario_bare_lf, FALSE },
+  { "mixed-codes", scenario_mixed_codes, FALSE },
+  { "ehlo421", scenario_ehlo421, FALSE },
+  { "starttls-454", scenario_starttls_454, FALSE },
+  { "starttls-421", scenario_starttls_421, FALSE },
+  { "starttls-inject", scenario_starttls_inject, TRUE },
+  { "starttls-missing", scenario_starttls_missing, FALSE },
+  { "starttls-ok", scenario_starttls_ok, TRUE },
+  { "tls-auth421", scenario_tls_auth421, TRUE },
+};
+
+/**
+ * md_test_script_new_scenario:
+ * @name: a scenario name, e.g. "greet421" or "starttls-ok"
+ * @certificate: (nullable): the server certificate, for scenarios with TLS
+ * @password: (nullable): the password AUTH accepts for %MD_TEST_PEER_USER
+ *
+ * Returns: (transfer full) (nullable): the scenario's script, or %NULL when
+ *   @name is unknown
+ */
+MdTestScript *
+md_test_script_new_scenario (const char      *name,
+                             GTlsCertificate *certificate,
+                             const char      *password)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      MdTestScript *script;
+
+      if (strcmp (scenarios[i].name, name) != 0)
+        continue;
+
+      g_return_val_if_fail (!scenarios[i].needs_tls || G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+      script = md_test_script_new ();
+      md_test_script_set_password (script, password);
+      scenarios[i].build (script, certificate);
+      return script;
+    }
+
+  return NULL;
+}
