@@ -65,6 +65,9 @@ typedef struct
 G_DECLARE_FINAL_TYPE (MdKb, md_kb, MD, KB, GObject)
 
 MdKb              *md_kb_new                  (GError          **error);
+MdKb              *md_kb_new_from_bytes       (GBytes           *dnsbls,
+                                               GBytes           *providers,
+                                               GError          **error);
 GPtrArray         *md_kb_get_dnsbls           (MdKb             *self);
 MdDnsblAnswer      md_kb_read_dnsbl_answer    (MdKb             *self,
                                                const MdDnsbl    *dnsbl,
