@@ -19,6 +19,8 @@
 #include "md-account.h"
 #include "md-compat.h"
 #include "md-diagnosis.h"
+#include "md-discover.h"
+#include "md-enums.h"
 #include "md-report.h"
 #include "md-cli.h"
 
@@ -176,13 +178,6 @@ build_account (CheckOptions  *o,
       return FALSE;
     }
 
-  if (o->host == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Say which server to check with --host"));
-      return FALSE;
-    }
-
   if (o->security != NULL && !md_security_from_string (o->security, &security))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -221,6 +216,80 @@ build_account (CheckOptions  *o,
   if (o->password_stdin)
     return read_password_stdin (account, error);
 
+  return TRUE;
+}
+
+/* Discovery, when only the address is known */
+
+typedef struct
+{
+  GMainLoop *loop;
+  GPtrArray *suggestions;
+  GError    *error;
+} Discovery;
+
+static void
+discover_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Discovery *discovery = user_data;
+
+  discovery->suggestions = md_discover_finish (result, &discovery->error);
+  g_main_loop_quit (discovery->loop);
+}
+
+/* Fills in the server from the best suggestion for the email address, as
+ * the wizard does, and says which one it took and why. */
+static gboolean
+discover_server (CheckOptions  *o,
+                 MdAccount     *account,
+                 GError       **error)
+{
+  g_autoptr(MdKb) kb = md_kb_new (error);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Discovery discovery = { loop, NULL, NULL };
+  const MdSuggestion *best;
+  guint timeout_ms = MIN (o->timeout > 0 ? (guint)o->timeout * 1000 : 10000, 10000);
+
+  if (kb == NULL)
+    return FALSE;
+
+  md_discover_async (kb, o->email, timeout_ms, NULL, discover_cb, &discovery);
+  g_main_loop_run (loop);
+
+  if (discovery.error != NULL)
+    {
+      g_propagate_error (error, discovery.error);
+      return FALSE;
+    }
+
+  if (discovery.suggestions == NULL || discovery.suggestions->len == 0)
+    {
+      g_clear_pointer (&discovery.suggestions, g_ptr_array_unref);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("Could not find the outgoing server for %s; give it with --host"), o->email);
+      return FALSE;
+    }
+
+  best = g_ptr_array_index (discovery.suggestions, 0);
+  if (best->needs_confirmation)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Your domain points to %s, outside your domain, as its outgoing server; "
+                     "if you trust it, run again with --host %s"), best->host, best->host);
+      g_ptr_array_unref (discovery.suggestions);
+      return FALSE;
+    }
+
+  fprintf (stderr, _("Using %s, port %u (%s)\n"), best->host, best->port, best->source_detail);
+  md_account_set_host (account, best->host);
+  if (o->port == NULL)
+    md_account_set_port (account, best->port);
+  if (o->security == NULL)
+    md_account_set_security (account, best->security);
+
+  g_ptr_array_unref (discovery.suggestions);
   return TRUE;
 }
 
@@ -411,6 +480,12 @@ md_cli_check (int    argc,
   g_autoptr(GError) error = NULL;
 
   if (!parse_options (&o, &argc, &argv, &error) || !build_account (&o, account, &error))
+    {
+      md_cli_print_error ("%s", error->message);
+      return MD_EXIT_USAGE;
+    }
+
+  if (o.host == NULL && !discover_server (&o, account, &error))
     {
       md_cli_print_error ("%s", error->message);
       return MD_EXIT_USAGE;

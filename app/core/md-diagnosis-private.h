@@ -41,10 +41,13 @@ GList        *_md_diagnosis_get_server_addresses (MdDiagnosis *self);
 GInetAddress *_md_diagnosis_get_local_address  (MdDiagnosis *self);
 const char   *_md_diagnosis_get_greeting_text  (MdDiagnosis *self);
 const char   *_md_diagnosis_get_ehlo_text      (MdDiagnosis *self);
-void          _md_diagnosis_set_server_words   (MdDiagnosis    *self,
-                                                GInetAddress   *local_address,
-                                                const char     *greeting_text,
-                                                const char     *ehlo_text);
+void          _md_diagnosis_set_local_address  (MdDiagnosis    *self,
+                                                GInetAddress   *address);
+void          _md_diagnosis_set_greeting_text  (MdDiagnosis    *self,
+                                                const char     *text);
+void          _md_diagnosis_set_ehlo_text      (MdDiagnosis    *self,
+                                                const char     *text);
+void          _md_diagnosis_session_finished   (MdDiagnosis    *self);
 
 /* Probes: each emits its checks and calls _md_diagnosis_probe_done once. */
 void          _md_probe_session_start       (MdDiagnosis    *self);

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "md-compat.h"
 #include "md-deadline.h"
 #include "md-diagnosis-private.h"
 #include "md-enums.h"
@@ -25,6 +26,7 @@ struct _MdDiagnosis
   MdAccount    *account;
   MdTranscript *transcript;
   GListStore   *checks;
+  MdKb         *kb;
   guint         timeout_ms;
   guint32       skipped;
 
@@ -35,7 +37,10 @@ struct _MdDiagnosis
   guint         n_active;
 
   /* What the session learned, for the probes that follow it. */
-  GInetAddress *first_address;
+  GList        *addresses;
+  GInetAddress *local_address;
+  char         *greeting_text;
+  char         *ehlo_text;
   GInetAddress *connected_address;
   gboolean      implicit_tls;
   gboolean      starttls_offered;
@@ -55,6 +60,18 @@ static guint signals[N_SIGNALS];
 G_STATIC_ASSERT (MD_CHECK_ERROR_TEXT < 32);
 
 static void
+forget_session (MdDiagnosis *self)
+{
+  g_list_free_full (g_steal_pointer (&self->addresses), g_object_unref);
+  g_clear_object (&self->local_address);
+  g_clear_object (&self->connected_address);
+  g_clear_pointer (&self->greeting_text, g_free);
+  g_clear_pointer (&self->ehlo_text, g_free);
+  self->implicit_tls = self->starttls_offered = FALSE;
+  self->followers_started = FALSE;
+}
+
+static void
 md_diagnosis_dispose (GObject *object)
 {
   MdDiagnosis *self = (MdDiagnosis *)object;
@@ -62,8 +79,8 @@ md_diagnosis_dispose (GObject *object)
   g_clear_object (&self->account);
   g_clear_object (&self->transcript);
   g_clear_object (&self->checks);
-  g_clear_object (&self->first_address);
-  g_clear_object (&self->connected_address);
+  g_clear_object (&self->kb);
+  forget_session (self);
   g_clear_pointer (&self->deadline, md_deadline_free);
 
   G_OBJECT_CLASS (md_diagnosis_parent_class)->dispose (object);
@@ -336,8 +353,65 @@ void
 _md_diagnosis_resolved (MdDiagnosis *self,
                         GList       *addresses)
 {
-  if (addresses != NULL && self->first_address == NULL)
-    self->first_address = g_object_ref (addresses->data);
+  g_list_free_full (self->addresses, g_object_unref);
+  self->addresses = g_list_copy_deep (addresses, (GCopyFunc)(void (*)(void))g_object_ref, NULL);
+}
+
+/**
+ * _md_diagnosis_get_server_addresses:
+ *
+ * Returns: (transfer none) (element-type GInetAddress): the server's
+ *   addresses, once the session has resolved them
+ */
+GList *
+_md_diagnosis_get_server_addresses (MdDiagnosis *self)
+{
+  return self->addresses;
+}
+
+GInetAddress *
+_md_diagnosis_get_local_address (MdDiagnosis *self)
+{
+  return self->local_address;
+}
+
+void
+_md_diagnosis_set_local_address (MdDiagnosis  *self,
+                                 GInetAddress *address)
+{
+  g_set_object (&self->local_address, address);
+}
+
+const char *
+_md_diagnosis_get_greeting_text (MdDiagnosis *self)
+{
+  return self->greeting_text;
+}
+
+void
+_md_diagnosis_set_greeting_text (MdDiagnosis *self,
+                                 const char  *text)
+{
+  md_set_str (&self->greeting_text, text);
+}
+
+const char *
+_md_diagnosis_get_ehlo_text (MdDiagnosis *self)
+{
+  return self->ehlo_text;
+}
+
+void
+_md_diagnosis_set_ehlo_text (MdDiagnosis *self,
+                             const char  *text)
+{
+  md_set_str (&self->ehlo_text, text);
+}
+
+MdKb *
+_md_diagnosis_get_kb (MdDiagnosis *self)
+{
+  return self->kb;
 }
 
 void
@@ -381,6 +455,27 @@ finish_run (MdDiagnosis *self)
     g_task_return_boolean (task, TRUE);
 }
 
+static const MdCheckId reputation_checks[] = {
+  MD_CHECK_REP_CLIENT_IP, MD_CHECK_REP_RDNS, MD_CHECK_REP_DNSBL,
+  MD_CHECK_REP_DNSBL_SERVER, MD_CHECK_REP_DNSBL_DOMAIN,
+};
+
+static const MdCheckId mail_auth_checks[] = {
+  MD_CHECK_AUTH_SPF, MD_CHECK_AUTH_DKIM, MD_CHECK_AUTH_DMARC, MD_CHECK_AUTH_MTA_STS,
+};
+
+static gboolean
+wants_any (MdDiagnosis     *self,
+           const MdCheckId *ids,
+           guint            n_ids)
+{
+  for (guint i = 0; i < n_ids; i++)
+    if (_md_diagnosis_wants (self, ids[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
 emit_skip (MdDiagnosis *self,
            MdCheckId    id,
@@ -408,12 +503,15 @@ start_followers (MdDiagnosis *self)
     {
       if (out_of_time)
         emit_skip (self, MD_CHECK_NET_PORTS, no_time);
-      else if (self->first_address == NULL)
+      else if (self->addresses == NULL)
         emit_skip (self, MD_CHECK_NET_PORTS,
                    _("Not tested, because the server's address is not known"));
       else
-        _md_probe_ports_start (self, self->first_address);
+        _md_probe_ports_start (self, self->addresses->data);
     }
+
+  if (wants_any (self, reputation_checks, G_N_ELEMENTS (reputation_checks)))
+    _md_probe_reputation_start (self);
 
   if (!_md_diagnosis_wants (self, MD_CHECK_TLS_VERSIONS))
     return;
@@ -431,6 +529,19 @@ start_followers (MdDiagnosis *self)
 }
 
 /**
+ * _md_diagnosis_session_finished:
+ *
+ * Called by the session probe once its conversation is over: the probes
+ * that open more connections may start now.
+ */
+void
+_md_diagnosis_session_finished (MdDiagnosis *self)
+{
+  if (!self->followers_started)
+    start_followers (self);
+}
+
+/**
  * _md_diagnosis_probe_done:
  *
  * Called once by each probe when it has emitted all its checks.
@@ -440,20 +551,28 @@ _md_diagnosis_probe_done (MdDiagnosis *self)
 {
   g_assert (self->n_active > 0);
 
-  self->n_active--;
+  if (--self->n_active == 0)
+    finish_run (self);
+}
 
-  if (self->n_active > 0)
-    return;
+/* The knowledge base is compiled in; failing to read it is a bug, which
+ * the run reports rather than hides. */
+static gboolean
+load_kb (MdDiagnosis *self)
+{
+  g_autoptr(GError) error = NULL;
 
-  /* The session was the only probe running until now. */
-  if (!self->followers_started)
-    {
-      start_followers (self);
-      if (self->n_active > 0)
-        return;
-    }
+  if (self->kb != NULL)
+    return TRUE;
 
-  finish_run (self);
+  self->kb = md_kb_new (&error);
+  if (self->kb != NULL)
+    return TRUE;
+
+  g_task_return_error (self->task, g_steal_pointer (&error));
+  g_clear_object (&self->task);
+  g_clear_pointer (&self->deadline, md_deadline_free);
+  return FALSE;
 }
 
 static gboolean
@@ -495,13 +614,13 @@ md_diagnosis_run_async (MdDiagnosis         *self,
   g_task_set_check_cancellable (task, FALSE);
 
   g_list_store_remove_all (self->checks);
-  g_clear_object (&self->first_address);
-  g_clear_object (&self->connected_address);
-  self->followers_started = FALSE;
-  self->implicit_tls = self->starttls_offered = FALSE;
+  forget_session (self);
   self->started_us = g_get_monotonic_time ();
   self->deadline = md_deadline_new (cancellable, self->timeout_ms);
   self->task = g_steal_pointer (&task);
+
+  if (!load_kb (self))
+    return;
 
   if (!validate_input (self))
     {
@@ -509,7 +628,13 @@ md_diagnosis_run_async (MdDiagnosis         *self,
       return;
     }
 
+  /* The session counts as active until the mail-authentication probe has
+   * started too, so that neither can end the run early. */
+  _md_diagnosis_probe_started (self);
   _md_probe_session_start (self);
+  if (wants_any (self, mail_auth_checks, G_N_ELEMENTS (mail_auth_checks)))
+    _md_probe_mail_auth_start (self);
+  _md_diagnosis_probe_done (self);
 }
 
 gboolean

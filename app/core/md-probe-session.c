@@ -170,6 +170,7 @@ finish (Session    *s,
 
   g_object_ref (diagnosis);
   session_free (s);
+  _md_diagnosis_session_finished (diagnosis);
   _md_diagnosis_probe_done (diagnosis);
   g_object_unref (diagnosis);
 }
@@ -723,6 +724,31 @@ step_starttls (Session *s)
 
 /* EHLO */
 
+/* The reputation probe reads the client's address from what the server
+ * says ("Hello [203.0.113.5]"), and compares the greeting's name with the
+ * server's reverse DNS. */
+static void
+remember_server_words (Session           *s,
+                       const MdSmtpReply *reply,
+                       gboolean           ehlo)
+{
+  g_autofree char *text = md_smtp_reply_dup_text (reply);
+  GSocketConnection *connection = md_smtp_client_get_connection (s->client);
+  g_autoptr(GSocketAddress) local = NULL;
+
+  if (ehlo)
+    _md_diagnosis_set_ehlo_text (s->diagnosis, text);
+  else
+    _md_diagnosis_set_greeting_text (s->diagnosis, text);
+
+  if (connection != NULL)
+    local = g_socket_connection_get_local_address (connection, NULL);
+  if (G_IS_INET_SOCKET_ADDRESS (local))
+    _md_diagnosis_set_local_address (s->diagnosis,
+                                     g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+}
+
+
 static char *
 irregularity_words (MdSmtpReplyFlags flags)
 {
@@ -855,6 +881,7 @@ ehlo_cb (GObject      *object,
     return;
 
   _md_check_set_reply (s->check, reply, MD_SMTP_STAGE_EHLO);
+  remember_server_words (s, reply, TRUE);
   record_caps (s, reply, NULL);
   if (reply->flags != MD_SMTP_REPLY_NORMAL)
     {
@@ -900,6 +927,7 @@ greeting_cb (GObject      *object,
     return;
 
   _md_check_set_reply (s->check, reply, MD_SMTP_STAGE_GREETING);
+  remember_server_words (s, reply, FALSE);
 
   if (reply->flags != MD_SMTP_REPLY_NORMAL)
     {

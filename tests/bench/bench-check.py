@@ -29,6 +29,9 @@ PEERS = os.path.join(HERE, "..", "peers")
 PYTHON = "/usr/bin/python3"
 USER = "alice"
 PASSWORD = "Canary-Pa55-ZQXJ"
+# swaks does one SMTP transaction; so does the check measured against it.
+SKIP = ("net.ports,tls.versions,rep.client-ip,rep.rdns,rep.dnsbl,rep.dnsbl-server,"
+        "rep.dnsbl-domain,auth.spf,auth.dkim,auth.dmarc,auth.mta-sts")
 
 
 def free_port():
@@ -116,7 +119,7 @@ def main():
                                     "--port", str(proxy_port), "--user", USER,
                                     "--password-file", p("password"),
                                     "--ca-file", p("ca.pem"),
-                                    "--skip", "net.ports,tls.versions"],
+                                    "--skip", SKIP],
                 "swaks": ["swaks", "--server", f"127.0.0.1:{proxy_port}", "--tls",
                           "--tls-verify", "--tls-ca-path", p("ca.pem"),
                           "--auth", "PLAIN", "--auth-user", USER,
