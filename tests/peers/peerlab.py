@@ -133,11 +133,12 @@ def connectable(port, host="127.0.0.1"):
 
 
 class Peer:
-    def __init__(self, name, port, proc, log_path):
+    def __init__(self, name, port, proc, log_path, host="127.0.0.1"):
         self.name = name
         self.port = port
         self.proc = proc
         self.log_path = log_path
+        self.host = host
 
     def log_tail(self, lines=15):
         try:
@@ -155,12 +156,13 @@ class Lab:
         self.workdir = workdir
         self.peers = []
 
-    def start(self, name, port, argv):
-        """Starts argv, which must listen on 127.0.0.1:port; returns (peer, problems)."""
+    def start(self, name, port, argv, host="127.0.0.1"):
+        """Starts argv, which must listen on host:port (TCP; a DNS server
+        listens on TCP too); returns (peer, problems)."""
         # smtp-sink sets SO_REUSEPORT: a leftover on the same port would
         # silently take half the connections, so insist the port is unused.
-        if connectable(port):
-            return None, [f"port {port} is already in use in the namespace"]
+        if connectable(port, host):
+            return None, [f"port {host}:{port} is already in use in the namespace"]
         log_path = os.path.join(self.workdir, f"{name}.log")
         with open(log_path, "wb") as log:
             # ip netns exec execs the command in place, so the PID we keep is
@@ -168,7 +170,7 @@ class Lab:
             proc = subprocess.Popen(self.ns.prefix() + argv, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True)
-        peer = Peer(name, port, proc, log_path)
+        peer = Peer(name, port, proc, log_path, host)
         self.peers.append(peer)
         return peer, self.wait_ready(peer)
 
@@ -177,10 +179,10 @@ class Lab:
         while time.monotonic() < deadline:
             if peer.proc.poll() is not None:
                 return [f"{peer.name} exited with status {peer.proc.returncode} before listening"]
-            if connectable(peer.port):
+            if connectable(peer.port, peer.host):
                 return []
             time.sleep(POLL_INTERVAL)
-        return [f"{peer.name} did not listen on 127.0.0.1:{peer.port} "
+        return [f"{peer.name} did not listen on {peer.host}:{peer.port} "
                 f"within {READY_TIMEOUT:.0f} s"]
 
     def stop_all(self):
