@@ -58,3 +58,26 @@ md_test_wait_result (GAsyncResult **result,
   g_assert_false (timed_out);
   return *result;
 }
+
+void
+md_test_wait_finalized (gpointer object,
+                        guint    timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  gpointer weak = object;
+  guint id;
+
+  g_assert_true (G_IS_OBJECT (object));
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+
+  id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+  while (weak != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  g_assert_null (weak);
+}

@@ -24,4 +24,11 @@ void md_test_store_result (GObject      *source,
 GAsyncResult *md_test_wait_result (GAsyncResult **result,
                                    guint          timeout_ms);
 
+/* Drops the caller's reference to @object and iterates the default main
+ * context until it is finalized, failing after @timeout_ms: work that
+ * finished in another thread hands its last references back through the
+ * main context. */
+void md_test_wait_finalized (gpointer object,
+                             guint    timeout_ms);
+
 G_END_DECLS

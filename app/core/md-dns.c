@@ -13,7 +13,14 @@
  * check needs more than a few.
  */
 
+/* EAI_NODATA (a name without an address of the asked family) is a GNU
+ * extension. */
+#define _GNU_SOURCE
+
 #include "md-config.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -31,7 +38,35 @@ typedef struct
   MdDnsAnswer *answer;
   MdDeadline  *deadline;
   gint64       started_us;
+  GSource     *cancelled_source; /* answers at once when the deadline or caller cancels */
+  gboolean     done;
 } LookupData;
+
+/* One blocking GResolver call, run on the lookup pool; what it found is
+ * handed back to the caller's main context. */
+typedef struct
+{
+  GTask        *task;
+  GResolver    *resolver;
+  GCancellable *cancellable;
+  GMainContext *context;
+  char         *name;
+  MdDnsType     type;
+  GInetAddress *address;    /* PTR */
+
+  GList        *addresses;
+  GList        *records;
+  char         *ptr_name;
+  GError       *error;
+} Job;
+
+/* GLib 2.74 runs every asynchronous GResolver lookup on GIO's shared pool
+ * of ten threads, which grows only when no task started for 100 ms: 25
+ * blocklist questions came back in waves of ten (3.15 times one lookup),
+ * and a silent zone held threads for glibc's whole timeout while good
+ * lookups queued behind it and timed out. MdDns therefore runs its lookups
+ * on a pool of its own, wide enough for a diagnosis's questions at once. */
+#define MAX_LOOKUP_THREADS 64
 
 G_DEFINE_BOXED_TYPE (MdDnsAnswer, md_dns_answer, md_dns_answer_copy, md_dns_answer_free)
 
@@ -140,6 +175,9 @@ lookup_data_free (gpointer user_data)
 
   g_clear_pointer (&data->answer, md_dns_answer_free);
   g_clear_pointer (&data->deadline, md_deadline_free);
+  if (data->cancelled_source != NULL)
+    g_source_destroy (data->cancelled_source);
+  g_clear_pointer (&data->cancelled_source, g_source_unref);
   g_free (data);
 }
 
@@ -335,6 +373,14 @@ finish_lookup (GTask   *task,
   LookupData *data = g_task_get_task_data (task);
   MdDnsAnswer *answer = data->answer;
 
+  /* The worker's result, the deadline and the caller's cancellation race;
+   * the first one answers. */
+  if (data->done)
+    return;
+  data->done = TRUE;
+  if (data->cancelled_source != NULL)
+    g_source_destroy (data->cancelled_source);
+
   /* Only the caller's own cancellation is an error; the deadline's is not. */
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -356,94 +402,215 @@ finish_lookup (GTask   *task,
 }
 
 static void
-on_names_resolved (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+job_free (gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  LookupData *data = g_task_get_task_data (task);
-  g_autolist(GInetAddress) addresses = NULL;
-  g_autoptr(GError) error = NULL;
+  Job *job = user_data;
 
-  g_assert (G_IS_RESOLVER (source));
-
-  addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (source), result, &error);
-  if (addresses != NULL)
-    take_addresses (data->answer, addresses);
-
-  finish_lookup (task, &error);
+  g_clear_object (&job->task);
+  g_clear_object (&job->resolver);
+  g_clear_object (&job->cancellable);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_clear_pointer (&job->name, g_free);
+  g_clear_object (&job->address);
+  g_list_free_full (job->addresses, g_object_unref);
+  g_list_free_full (job->records, (GDestroyNotify) g_variant_unref);
+  g_clear_pointer (&job->ptr_name, g_free);
+  g_clear_error (&job->error);
+  g_free (job);
 }
 
-static void
-on_records_resolved (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+/* On the caller's context: takes what the worker found, unless the
+ * deadline or the caller has answered already. */
+static gboolean
+deliver_job (gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  LookupData *data = g_task_get_task_data (task);
-  g_autolist(GVariant) records = NULL;
-  g_autoptr(GError) error = NULL;
+  Job *job = user_data;
+  LookupData *data = g_task_get_task_data (job->task);
 
-  g_assert (G_IS_RESOLVER (source));
+  if (data->done)
+    return G_SOURCE_REMOVE;
 
-  records = g_resolver_lookup_records_finish (G_RESOLVER (source), result, &error);
-  if (records != NULL && data->answer->type == MD_DNS_TXT)
-    take_txt (data->answer, records);
-  else if (records != NULL)
-    take_hosts (data->answer, records);
-
-  finish_lookup (task, &error);
-}
-
-static void
-on_address_resolved (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LookupData *data = g_task_get_task_data (task);
-  g_autofree char *name = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert (G_IS_RESOLVER (source));
-
-  name = g_resolver_lookup_by_address_finish (G_RESOLVER (source), result, &error);
-  if (name != NULL)
+  if (job->addresses != NULL)
+    take_addresses (data->answer, job->addresses);
+  else if (job->records != NULL && job->type == MD_DNS_TXT)
+    take_txt (data->answer, job->records);
+  else if (job->records != NULL)
+    take_hosts (data->answer, job->records);
+  else if (job->ptr_name != NULL)
     {
       g_autoptr(GPtrArray) values = g_ptr_array_new ();
 
-      g_ptr_array_add (values, strip_root_dot (name));
+      g_ptr_array_add (values, strip_root_dot (job->ptr_name));
       g_ptr_array_add (values, NULL);
       set_values (data->answer, g_steal_pointer (&values));
     }
 
+  finish_lookup (job->task, &job->error);
+  return G_SOURCE_REMOVE;
+}
+
+static GResolverRecordType
+record_type (MdDnsType type)
+{
+  switch (type)
+    {
+    case MD_DNS_MX:
+      return G_RESOLVER_RECORD_MX;
+    case MD_DNS_SRV:
+      return G_RESOLVER_RECORD_SRV;
+    case MD_DNS_TXT:
+    case MD_DNS_ADDRESS:
+    case MD_DNS_IPV4:
+    case MD_DNS_PTR:
+    default:
+      return G_RESOLVER_RECORD_TXT;
+    }
+}
+
+/* GLib's own resolver, as opposed to one an application (or a test)
+ * installed with g_resolver_set_default(). Its type is private. */
+static gboolean
+is_system_resolver (GResolver *resolver)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (resolver), "GThreadedResolver");
+}
+
+/* What GThreadedResolver does for an address lookup, but on our own pool:
+ * even its blocking call runs on GIO's ten-thread pool in GLib 2.74. It
+ * also leaves out AI_ADDRCONFIG, with which glibc answers "not found"
+ * without asking when the machine has no non-loopback IPv4 address: a
+ * blocklist's answer is data to read, not an address to connect to. */
+static GList *
+system_lookup_addresses (const char  *name,
+                         gboolean     ipv4_only,
+                         GError     **error)
+{
+  struct addrinfo hints = { 0, };
+  struct addrinfo *list = NULL;
+  GList *addresses = NULL;
+  int status;
+
+  hints.ai_family = ipv4_only ? AF_INET : AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+
+  status = getaddrinfo (name, NULL, &hints, &list);
+  if (status != 0)
+    {
+      gboolean not_found = status == EAI_NONAME || status == EAI_NODATA;
+
+      g_set_error (error, G_RESOLVER_ERROR,
+                   not_found ? G_RESOLVER_ERROR_NOT_FOUND : G_RESOLVER_ERROR_TEMPORARY_FAILURE,
+                   "%s", gai_strerror (status));
+      return NULL;
+    }
+
+  for (struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next)
+    {
+      g_autoptr(GSocketAddress) address =
+        g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+
+      if (G_IS_INET_SOCKET_ADDRESS (address))
+        addresses = g_list_prepend (addresses,
+                                    g_object_ref (g_inet_socket_address_get_address (
+                                                    G_INET_SOCKET_ADDRESS (address))));
+    }
+
+  freeaddrinfo (list);
+  return g_list_reverse (addresses);
+}
+
+/* In a worker thread: the blocking call, then back to the caller. */
+static void
+run_job (gpointer job_data,
+         gpointer pool_data)
+{
+  Job *job = job_data;
+
+  switch (job->type)
+    {
+    case MD_DNS_ADDRESS:
+    case MD_DNS_IPV4:
+      if (is_system_resolver (job->resolver))
+        {
+          job->addresses = system_lookup_addresses (job->name, job->type == MD_DNS_IPV4,
+                                                    &job->error);
+          break;
+        }
+      job->addresses =
+        g_resolver_lookup_by_name_with_flags (job->resolver, job->name,
+                                              job->type == MD_DNS_IPV4
+                                              ? G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY
+                                              : G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT,
+                                              job->cancellable, &job->error);
+      break;
+
+    case MD_DNS_PTR:
+      job->ptr_name = g_resolver_lookup_by_address (job->resolver, job->address,
+                                                    job->cancellable, &job->error);
+      break;
+
+    case MD_DNS_MX:
+    case MD_DNS_TXT:
+    case MD_DNS_SRV:
+    default:
+      job->records = g_resolver_lookup_records (job->resolver, job->name,
+                                                record_type (job->type),
+                                                job->cancellable, &job->error);
+      break;
+    }
+
+  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_job, job, job_free);
+}
+
+static GThreadPool *
+lookup_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (run_job, NULL, MAX_LOOKUP_THREADS,
+                                                 FALSE, NULL));
+
+  return pool;
+}
+
+static gboolean
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
   finish_lookup (task, &error);
+
+  return G_SOURCE_REMOVE;
 }
 
 /* Takes @task. */
 static void
-lookup_names (GTask                    *task,
-              GResolver                *resolver,
-              GResolverNameLookupFlags  flags)
+start_job (GTask        *task,
+           GResolver    *resolver,
+           GInetAddress *address)
 {
   LookupData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = md_deadline_get_cancellable (data->deadline);
+  Job *job = g_new0 (Job, 1);
 
-  g_resolver_lookup_by_name_with_flags_async (resolver, data->answer->name, flags,
-                                              md_deadline_get_cancellable (data->deadline),
-                                              on_names_resolved, task);
-}
+  job->task = task;
+  job->resolver = g_object_ref (resolver);
+  job->cancellable = g_object_ref (cancellable);
+  job->context = g_main_context_ref_thread_default ();
+  job->name = g_strdup (data->answer->name);
+  job->type = data->answer->type;
+  job->address = address != NULL ? g_object_ref (address) : NULL;
 
-/* Takes @task. */
-static void
-lookup_records (GTask               *task,
-                GResolver           *resolver,
-                GResolverRecordType  record_type)
-{
-  LookupData *data = g_task_get_task_data (task);
+  data->cancelled_source = g_cancellable_source_new (cancellable);
+  g_source_set_callback (data->cancelled_source, G_SOURCE_FUNC (on_cancelled),
+                         g_object_ref (task), g_object_unref);
+  g_source_attach (data->cancelled_source, job->context);
 
-  g_resolver_lookup_records_async (resolver, data->answer->name, record_type,
-                                   md_deadline_get_cancellable (data->deadline),
-                                   on_records_resolved, task);
+  g_thread_pool_push (lookup_pool (), job, NULL);
 }
 
 /* Takes @task. */
@@ -464,9 +631,7 @@ lookup_address (GTask     *task,
       return;
     }
 
-  g_resolver_lookup_by_address_async (resolver, address,
-                                      md_deadline_get_cancellable (data->deadline),
-                                      on_address_resolved, task);
+  start_job (task, resolver, address);
 }
 
 /* Only what the resolver would refuse or misread: a DNS name is otherwise
@@ -511,35 +676,10 @@ start_lookup (GTask     *task,
 {
   LookupData *data = g_task_get_task_data (task);
 
-  switch (data->answer->type)
-    {
-    case MD_DNS_ADDRESS:
-      lookup_names (task, resolver, G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT);
-      break;
-
-    case MD_DNS_IPV4:
-      lookup_names (task, resolver, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY);
-      break;
-
-    case MD_DNS_MX:
-      lookup_records (task, resolver, G_RESOLVER_RECORD_MX);
-      break;
-
-    case MD_DNS_TXT:
-      lookup_records (task, resolver, G_RESOLVER_RECORD_TXT);
-      break;
-
-    case MD_DNS_SRV:
-      lookup_records (task, resolver, G_RESOLVER_RECORD_SRV);
-      break;
-
-    case MD_DNS_PTR:
-      lookup_address (task, resolver);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
+  if (data->answer->type == MD_DNS_PTR)
+    lookup_address (task, resolver);
+  else
+    start_job (task, resolver, NULL);
 }
 
 /**
