@@ -67,6 +67,35 @@ md_cli_write_output (const char *path,
   return TRUE;
 }
 
+/**
+ * md_cli_check_format_and_timeout:
+ *
+ * The options every command shares: --format text|json, and --timeout in
+ * seconds (0 when not given).
+ */
+gboolean
+md_cli_check_format_and_timeout (const char  *format,
+                                 int          timeout,
+                                 GError     **error)
+{
+  if (format != NULL && !g_str_equal (format, "text") && !g_str_equal (format, "json"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--format must be text or json"));
+      return FALSE;
+    }
+
+  if (timeout < 0 || timeout > MD_CLI_MAX_TIMEOUT_SECONDS)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--timeout must be a number of seconds from 1 to %d"),
+                   MD_CLI_MAX_TIMEOUT_SECONDS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)

@@ -24,7 +24,6 @@
 #include "md-cli.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 10
-#define MAX_TIMEOUT_SECONDS     600
 
 typedef struct
 {
@@ -334,21 +333,7 @@ parse_options (DiscoverOptions   *o,
       return FALSE;
     }
 
-  if (o->format != NULL && !g_str_equal (o->format, "text") && !g_str_equal (o->format, "json"))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--format must be text or json"));
-      return FALSE;
-    }
-
-  if (o->timeout < 0 || o->timeout > MAX_TIMEOUT_SECONDS)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--timeout must be a number of seconds from 1 to %d"), MAX_TIMEOUT_SECONDS);
-      return FALSE;
-    }
-
-  return TRUE;
+  return md_cli_check_format_and_timeout (o->format, o->timeout, error);
 }
 
 int

@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+#define MD_CLI_MAX_TIMEOUT_SECONDS 600
+
 /* Exit statuses of the CLI contract. */
 typedef enum
 {
@@ -27,5 +29,8 @@ void md_cli_print_error  (const char  *format,
                           ...) G_GNUC_PRINTF (1, 2);
 gboolean md_cli_write_output (const char  *path,
                               const char  *text);
+gboolean md_cli_check_format_and_timeout (const char  *format,
+                                          int          timeout,
+                                          GError     **error);
 
 G_END_DECLS

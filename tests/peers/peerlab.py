@@ -9,6 +9,7 @@
 # Python stdlib only.
 
 import ctypes
+import tempfile
 import os
 import shutil
 import signal
@@ -260,3 +261,56 @@ def certtool_verdict(pki, cert, hostname=None):
         if "verification output" in line:
             return line.split(":", 1)[1].strip()
     return (out.stdout + out.stderr).strip()
+
+
+SKIP_LINE = "1..0 # SKIP needs root for a network namespace"
+
+
+def teardown(tap, lab, ns):
+    """Stops every process of @lab, removes @ns, and reports anything left."""
+    survivors = lab.stop_all()
+    listening = ns.exec_run(["ss", "-Htlnu"], check=False).stdout.decode().strip()
+    ns.destroy()
+    problems = [f"still running: {name}" for name in survivors]
+    if listening:
+        problems.append(f"still listening after stop:\n{listening}")
+    if ns.exists():
+        problems.append(f"namespace {ns.name} still listed by ip netns list")
+    if os.path.exists(ns.etc_dir):
+        problems.append(f"{ns.etc_dir} still exists")
+    tap.point("teardown: every process stopped, namespace and /etc/netns entry gone",
+              problems)
+
+
+def _on_sigterm(signum, frame):
+    # meson's timeout sends SIGTERM: unwind so the finally blocks clean up.
+    raise SystemExit(128 + signum)
+
+
+def main_in_namespace(prefix, keep, setup, run):
+    """Runs run(ns, workdir) in a fresh namespace that setup(ns) prepared.
+
+    Without root (or ip), prints a TAP skip. Whatever happens, the namespace
+    and the temporary directory (unless @keep) are removed."""
+    if os.geteuid() != 0 or not shutil.which(IP):
+        print(SKIP_LINE)
+        return 0
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    ns = Namespace(f"{prefix}-{os.getpid()}")
+    try:
+        ns.create()
+        setup(ns)
+        ns.enter()
+    except (OSError, subprocess.CalledProcessError):
+        ns.destroy()
+        print(SKIP_LINE)
+        return 0
+    workdir = tempfile.mkdtemp(prefix=f"{prefix}-")
+    try:
+        return run(ns, workdir)
+    finally:
+        ns.destroy()
+        if keep:
+            print(f"# kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)

@@ -31,9 +31,6 @@ sys.dont_write_bytecode = True
 import argparse  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import traceback  # noqa: E402
 
 import dns_cases  # noqa: E402
@@ -42,7 +39,6 @@ import peerlab  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KB_DIR = os.path.join(HERE, "..", "..", "app", "core", "kb")
-SKIP_LINE = "1..0 # SKIP needs root for a network namespace"
 PYTHON = "/usr/bin/python3"
 # GLib asks getaddrinfo with AI_ADDRCONFIG, and glibc then answers an
 # IPv4-only lookup (every blocklist question) "not found" without asking, when
@@ -147,33 +143,6 @@ def catalogue_point(tap, path):
     return zones
 
 
-def teardown(tap, lab, ns):
-    survivors = lab.stop_all()
-    listening = ns.exec_run(["ss", "-Htlnu"], check=False).stdout.decode().strip()
-    ns.destroy()
-    problems = [f"still running: {name}" for name in survivors]
-    if listening:
-        problems.append(f"still listening after stop:\n{listening}")
-    if ns.exists():
-        problems.append(f"namespace {ns.name} still listed by ip netns list")
-    if os.path.exists(ns.etc_dir):
-        problems.append(f"{ns.etc_dir} still exists")
-    tap.point("teardown: every process stopped, namespace and /etc/netns entry gone",
-              problems)
-
-
-def try_create(ns):
-    try:
-        ns.create()
-        ns.exec_run([peerlab.IP, "addr", "add", LAN_ADDRESS, "dev", "lo"])
-        ns.write_etc({"hosts": NETNS_HOSTS, "resolv.conf": dnslab.resolv_conf("main")})
-        ns.enter()
-        return True
-    except (OSError, subprocess.CalledProcessError):
-        ns.destroy()
-        return False
-
-
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Mail Doctor real-DNS tests")
     parser.add_argument("--cli", required=True, help="the mail-doctor-cli binary")
@@ -184,11 +153,6 @@ def parse_args(argv):
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (configs, query logs)")
     return parser.parse_args(argv)
-
-
-def on_sigterm(signum, frame):
-    # meson's timeout sends SIGTERM: unwind so the finally blocks clean up.
-    raise SystemExit(128 + signum)
 
 
 def run(args, ns, workdir):
@@ -212,30 +176,20 @@ def run(args, ns, workdir):
         tap.point("harness ran to the end", traceback.format_exc().splitlines())
     finally:
         # Also on SIGTERM (meson's timeout), so the plan shows how far it got.
-        teardown(tap, lab, ns)
+        peerlab.teardown(tap, lab, ns)
         tap.plan()
     return 0
 
 
+def setup(ns):
+    ns.exec_run([peerlab.IP, "addr", "add", LAN_ADDRESS, "dev", "lo"])
+    ns.write_etc({"hosts": NETNS_HOSTS, "resolv.conf": dnslab.resolv_conf("main")})
+
+
 def main(argv):
     args = parse_args(argv)
-    if os.geteuid() != 0 or not shutil.which(peerlab.IP):
-        print(SKIP_LINE)
-        return 0
-    signal.signal(signal.SIGTERM, on_sigterm)
-    ns = peerlab.Namespace(f"md-dns-{os.getpid()}")
-    if not try_create(ns):
-        print(SKIP_LINE)
-        return 0
-    workdir = tempfile.mkdtemp(prefix="md-dns-")
-    try:
-        return run(args, ns, workdir)
-    finally:
-        ns.destroy()
-        if args.keep:
-            print(f"# kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return peerlab.main_in_namespace("md-dns", args.keep, setup,
+                                     lambda ns, workdir: run(args, ns, workdir))
 
 
 if __name__ == "__main__":

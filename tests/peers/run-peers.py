@@ -23,11 +23,7 @@ sys.dont_write_bytecode = True
 
 import argparse  # noqa: E402
 import os  # noqa: E402
-import shutil  # noqa: E402
 import itertools  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import traceback  # noqa: E402
 
 import cases  # noqa: E402
@@ -35,7 +31,6 @@ import oracles  # noqa: E402
 import peerlab  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SKIP_LINE = "1..0 # SKIP needs root for a network namespace"
 CANARY = "Canary-Pa55-ZQXJ"
 WRONG_PASSWORD = "Wrong-Pa55-0000"
 PYTHON = "/usr/bin/python3"
@@ -124,43 +119,12 @@ def check_pki(tap, pki):
         tap.point(f"pki: certtool confirms {cert} ({words})", problems)
 
 
-def teardown(tap, lab, ns):
-    survivors = lab.stop_all()
-    listening = ns.exec_run(["ss", "-Htln"], check=False).stdout.decode().strip()
-    ns.destroy()
-    problems = [f"still running: {name}" for name in survivors]
-    if listening:
-        problems.append(f"still listening after stop:\n{listening}")
-    if ns.exists():
-        problems.append(f"namespace {ns.name} still listed by ip netns list")
-    if os.path.exists(ns.etc_dir):
-        problems.append(f"{ns.etc_dir} still exists")
-    tap.point("teardown: every peer stopped, namespace and /etc/netns entry gone",
-              problems)
-
-
-def try_create(ns):
-    try:
-        ns.create()
-        ns.write_etc(NETNS_ETC)
-        ns.enter()
-        return True
-    except (OSError, subprocess.CalledProcessError):
-        ns.destroy()
-        return False
-
-
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Mail Doctor real-peer tests")
     parser.add_argument("--cli", required=True, help="the mail-doctor-cli binary")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (PKI, peer logs)")
     return parser.parse_args(argv)
-
-
-def on_sigterm(signum, frame):
-    # meson's timeout sends SIGTERM: unwind so the finally blocks clean up.
-    raise SystemExit(128 + signum)
 
 
 def run(args, ns, workdir):
@@ -185,30 +149,19 @@ def run(args, ns, workdir):
         # and print the plan, so meson shows what happened.
         tap.point("harness ran to the end", traceback.format_exc().splitlines())
     finally:
-        teardown(tap, lab, ns)
+        peerlab.teardown(tap, lab, ns)
     tap.plan()
     return 0
 
 
+def setup(ns):
+    ns.write_etc(NETNS_ETC)
+
+
 def main(argv):
     args = parse_args(argv)
-    if os.geteuid() != 0 or not shutil.which(peerlab.IP):
-        print(SKIP_LINE)
-        return 0
-    signal.signal(signal.SIGTERM, on_sigterm)
-    ns = peerlab.Namespace(f"md-peers-{os.getpid()}")
-    if not try_create(ns):
-        print(SKIP_LINE)
-        return 0
-    workdir = tempfile.mkdtemp(prefix="md-peers-")
-    try:
-        return run(args, ns, workdir)
-    finally:
-        ns.destroy()
-        if args.keep:
-            print(f"# kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return peerlab.main_in_namespace("md-peers", args.keep, setup,
+                                     lambda ns, workdir: run(args, ns, workdir))
 
 
 if __name__ == "__main__":
