@@ -9,7 +9,8 @@
  * publishes: DNS only, no connection to any mail server, all four at once
  * and each lookup under its own deadline. A lookup that could not be asked
  * never becomes "missing": that would send the user to fix DNS records
- * that may be fine.
+ * that may be fine. The SPF check, which follows includes and redirects,
+ * is in md-probe-spf.c.
  */
 
 #include "md-config.h"
@@ -20,12 +21,9 @@
 
 #include "md-diagnosis-private.h"
 #include "md-mail-auth.h"
+#include "md-probe-mail-auth-private.h"
 
 #define LOOKUP_TIMEOUT_MS 5000
-/* Bounds on following SPF's include and redirect: RFC 7208 §4.6.4 stops
- * at 10 counted terms; these stop a hostile chain whatever it counts. */
-#define SPF_MAX_FETCHES 20
-#define SPF_MAX_DEPTH 10
 
 /* The usual DKIM selectors (kb-421.json "common_selectors"). Selectors are
  * chosen by the sender and cannot be listed from outside, so a checker can
@@ -37,22 +35,12 @@ static const char * const dkim_selectors[] = {
   "everlytickey1", "pm",
 };
 
-typedef struct
-{
-  MdDiagnosis *diagnosis;
-  char        *domain;
-  guint        n_active; /* checks not finished yet */
-} MailAuth;
-
-/* Lookups */
-
-typedef void (*AnswerFunc) (gpointer           data,
-                            const MdDnsAnswer *answer);
+/* Lookups, shared with md-probe-spf.c (md-probe-mail-auth-private.h) */
 
 typedef struct
 {
-  AnswerFunc func;
-  gpointer   data;
+  MdAuthAnswerFunc func;
+  gpointer         data;
 } Lookup;
 
 static void
@@ -68,12 +56,12 @@ lookup_cb (GObject      *source,
   g_free (lookup);
 }
 
-static void
-start_lookup (MailAuth   *ma,
-              const char *name,
-              MdDnsType   type,
-              AnswerFunc  func,
-              gpointer    data)
+void
+_md_auth_lookup (MdAuthProbe      *ma,
+                 const char       *name,
+                 MdDnsType         type,
+                 MdAuthAnswerFunc  func,
+                 gpointer          data)
 {
   Lookup *lookup = g_new0 (Lookup, 1);
 
@@ -84,8 +72,8 @@ start_lookup (MailAuth   *ma,
                        _md_diagnosis_get_cancellable (ma->diagnosis), lookup_cb, lookup);
 }
 
-static gboolean
-could_not_ask (const MdDnsAnswer *answer)
+gboolean
+_md_auth_could_not_ask (const MdDnsAnswer *answer)
 {
   return answer == NULL ||
          answer->status == MD_DNS_STATUS_FAILED ||
@@ -93,9 +81,9 @@ could_not_ask (const MdDnsAnswer *answer)
 }
 
 /* The TXT records of @answer for which @is_record says yes. */
-static GPtrArray *
-select_records (const MdDnsAnswer *answer,
-                gboolean         (*is_record) (const char *text))
+GPtrArray *
+_md_auth_select_records (const MdDnsAnswer *answer,
+                         gboolean         (*is_record) (const char *text))
 {
   GPtrArray *records = g_ptr_array_new ();
 
@@ -109,8 +97,8 @@ select_records (const MdDnsAnswer *answer,
 
 /* Checks */
 
-static void
-mail_auth_release (MailAuth *ma)
+void
+_md_auth_release (MdAuthProbe *ma)
 {
   if (--ma->n_active > 0)
     return;
@@ -121,120 +109,31 @@ mail_auth_release (MailAuth *ma)
   g_free (ma);
 }
 
-static void
-finish_check (MailAuth      *ma,
-              MdCheck       *check,
-              gint64         started_us,
-              MdCheckStatus  status,
-              const char    *summary,
-              const char    *detail)
+void
+_md_auth_finish_check (MdAuthProbe   *ma,
+                       MdCheck       *check,
+                       gint64         started_us,
+                       MdCheckStatus  status,
+                       const char    *summary,
+                       const char    *detail)
 {
   md_check_set_duration_ms (check, (g_get_monotonic_time () - started_us) / 1000);
   md_check_finish (check, status, summary, detail);
   _md_diagnosis_emit (ma->diagnosis, check);
 }
 
-static void
-set_evidence_uint (MdCheck    *check,
-                   const char *key,
-                   guint       value)
+void
+_md_auth_set_evidence_uint (MdCheck    *check,
+                            const char *key,
+                            guint       value)
 {
   g_autofree char *text = g_strdup_printf ("%u", value);
 
   md_check_set_evidence (check, key, text);
 }
 
-/* SPF */
-
-typedef enum
-{
-  SPF_OK,
-  SPF_TOO_MANY_LOOKUPS,
-  SPF_LOOP,
-  SPF_BROKEN_INCLUDE,
-  SPF_SYNTAX,
-  SPF_MULTIPLE,
-  SPF_MISSING,
-} SpfProblem;
-
-/* The evidence words, by SpfProblem; a later problem outranks an earlier. */
-static const char * const spf_problem_words[] = {
-  NULL, "too-many-lookups", "loop", "broken-include", "syntax", "multiple", "missing",
-};
-
-typedef struct _Spf Spf;
-typedef struct _SpfNode SpfNode;
-
-struct _SpfNode
-{
-  Spf         *spf;
-  SpfNode     *parent;
-  char        *domain;       /* lower case, no trailing dot */
-  guint        depth;
-  gboolean     via_redirect;
-  char        *text;
-  MdSpfRecord *record;       /* NULL until read, or when there is none */
-};
-
-struct _Spf
-{
-  MailAuth   *ma;
-  MdCheck    *check;
-  gint64      started_us;
-  char       *host;
-  guint       n_pending;
-  guint       n_lookups;     /* DNS-querying terms, through includes */
-  guint       n_fetches;
-  GPtrArray  *nodes;         /* SpfNode; the domain's own first */
-  GPtrArray  *addresses;     /* GInetAddress: the submission server's */
-  gboolean    unanswered;    /* the domain's own record could not be asked for */
-  gboolean    incomplete;    /* some terms were not followed */
-  SpfProblem  problem;
-  char       *problem_detail;
-  GString    *notes;
-};
-
-static void
-spf_node_free (gpointer data)
-{
-  SpfNode *node = data;
-
-  g_free (node->domain);
-  g_free (node->text);
-  g_clear_pointer (&node->record, md_spf_record_free);
-  g_free (node);
-}
-
-static void
-spf_free (Spf *spf)
-{
-  g_object_unref (spf->check);
-  g_free (spf->host);
-  g_ptr_array_unref (spf->nodes);
-  g_ptr_array_unref (spf->addresses);
-  g_free (spf->problem_detail);
-  g_string_free (spf->notes, TRUE);
-  g_free (spf);
-}
-
-/* Takes @detail. */
-static void
-spf_set_problem (Spf        *spf,
-                 SpfProblem  problem,
-                 char       *detail)
-{
-  if (problem <= spf->problem)
-    {
-      g_free (detail);
-      return;
-    }
-  spf->problem = problem;
-  g_free (spf->problem_detail);
-  spf->problem_detail = detail;
-}
-
-static char *
-normalize_domain (const char *name)
+char *
+_md_auth_normalize_domain (const char *name)
 {
   char *lower = g_ascii_strdown (name, -1);
   gsize len = strlen (lower);
@@ -244,420 +143,14 @@ normalize_domain (const char *name)
   return lower;
 }
 
-static void spf_txt_cb (gpointer           data,
-                        const MdDnsAnswer *answer);
-
-static void
-spf_fetch (Spf        *spf,
-           SpfNode    *parent,
-           const char *domain,
-           gboolean    via_redirect)
-{
-  SpfNode *node = g_new0 (SpfNode, 1);
-
-  node->spf = spf;
-  node->parent = parent;
-  node->domain = normalize_domain (domain);
-  node->depth = parent != NULL ? parent->depth + 1 : 0;
-  node->via_redirect = via_redirect;
-  g_ptr_array_add (spf->nodes, node);
-
-  spf->n_pending++;
-  spf->n_fetches++;
-  start_lookup (spf->ma, node->domain, MD_DNS_TXT, spf_txt_cb, node);
-}
-
-static gboolean
-is_in_chain (SpfNode    *node,
-             const char *domain)
-{
-  for (; node != NULL; node = node->parent)
-    if (strcmp (node->domain, domain) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-spf_follow (Spf        *spf,
-            SpfNode    *node,
-            const char *target,
-            gboolean    has_macro,
-            gboolean    via_redirect)
-{
-  g_autofree char *domain = normalize_domain (target);
-
-  /* A macro needs the sender's address; coverage stays unknown. */
-  if (has_macro)
-    spf->incomplete = TRUE;
-  else if (is_in_chain (node, domain))
-    spf_set_problem (spf, SPF_LOOP,
-                     g_strdup_printf (_("The record of %s leads back to %s, which leads to "
-                                        "it again."), node->domain, domain));
-  else if (node->depth + 1 > SPF_MAX_DEPTH || spf->n_fetches >= SPF_MAX_FETCHES)
-    spf->incomplete = TRUE;
-  else
-    spf_fetch (spf, node, domain, via_redirect);
-}
-
-static void
-spf_expand (Spf     *spf,
-            SpfNode *node)
-{
-  GPtrArray *terms = node->record->terms;
-  const char *redirect = md_spf_record_get_redirect (node->record);
-
-  for (guint i = 0; i < terms->len; i++)
-    {
-      const MdSpfTerm *term = g_ptr_array_index (terms, i);
-
-      switch (term->kind)
-        {
-        case MD_SPF_TERM_INCLUDE:
-          spf_follow (spf, node, term->value, term->has_macro, FALSE);
-          break;
-        case MD_SPF_TERM_A:
-        case MD_SPF_TERM_MX:
-        case MD_SPF_TERM_PTR:
-        case MD_SPF_TERM_EXISTS:
-          /* Their addresses are not resolved here. */
-          spf->incomplete = TRUE;
-          break;
-        case MD_SPF_TERM_ALL:
-        case MD_SPF_TERM_IP4:
-        case MD_SPF_TERM_IP6:
-        case MD_SPF_TERM_REDIRECT:
-        case MD_SPF_TERM_EXP:
-        case MD_SPF_TERM_MODIFIER:
-        default:
-          break;
-        }
-    }
-
-  if (redirect != NULL)
-    spf_follow (spf, node, redirect, strchr (redirect, '%') != NULL, TRUE);
-}
-
-/* What one TXT answer says about @node's record; FALSE when it is not to
- * be followed further. */
-static gboolean
-spf_read (Spf               *spf,
-          SpfNode           *node,
-          const MdDnsAnswer *answer)
-{
-  g_autoptr(GPtrArray) records = NULL;
-
-  if (could_not_ask (answer))
-    {
-      if (node->parent == NULL)
-        spf->unanswered = TRUE;
-      spf->incomplete = TRUE;
-      g_string_append_printf (spf->notes, _("The record of %s could not be read.\n"), node->domain);
-      return FALSE;
-    }
-
-  records = select_records (answer, md_spf_is_record);
-  if (records->len == 0 && node->parent == NULL)
-    spf_set_problem (spf, SPF_MISSING, NULL);
-  else if (records->len == 0)
-    spf_set_problem (spf, SPF_BROKEN_INCLUDE,
-                     g_strdup_printf (_("The record of %s names %s, which has no SPF record."),
-                                      node->parent->domain, node->domain));
-  else if (records->len > 1)
-    spf_set_problem (spf, SPF_MULTIPLE,
-                     g_strdup_printf (_("%s has %u SPF records; it must have exactly one."),
-                                      node->domain, records->len));
-  if (records->len != 1)
-    return FALSE;
-
-  node->text = g_strdup (g_ptr_array_index (records, 0));
-  node->record = md_spf_record_parse (node->text);
-  if (node->record->error != NULL)
-    {
-      spf_set_problem (spf, SPF_SYNTAX,
-                       g_strdup_printf (_("In the record of %s: %s"), node->domain,
-                                        node->record->error));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void spf_finish (Spf *spf);
-
-static void
-spf_pending_done (Spf *spf)
-{
-  if (--spf->n_pending == 0)
-    spf_finish (spf);
-}
-
-static void
-spf_txt_cb (gpointer           data,
-            const MdDnsAnswer *answer)
-{
-  SpfNode *node = data;
-  Spf *spf = node->spf;
-
-  if (spf_read (spf, node, answer))
-    {
-      spf->n_lookups += md_spf_record_count_lookups (node->record);
-      /* Past the limit receivers give up (permerror): so do we. */
-      if (spf->n_lookups > MD_SPF_MAX_LOOKUPS)
-        spf_set_problem (spf, SPF_TOO_MANY_LOOKUPS, NULL);
-      else
-        spf_expand (spf, node);
-    }
-
-  spf_pending_done (spf);
-}
-
-static void
-spf_host_cb (gpointer           data,
-             const MdDnsAnswer *answer)
-{
-  Spf *spf = data;
-
-  if (answer != NULL && answer->status == MD_DNS_STATUS_FOUND && answer->values != NULL)
-    {
-      for (guint i = 0; answer->values[i] != NULL; i++)
-        {
-          GInetAddress *address = g_inet_address_new_from_string (answer->values[i]);
-
-          if (address != NULL)
-            g_ptr_array_add (spf->addresses, address);
-        }
-    }
-
-  spf_pending_done (spf);
-}
-
-/* "yes" when a literal ip4/ip6 term lets one of the server's addresses
- * send; "unknown" when terms that were not resolved might. */
-static const char *
-spf_covers_server (Spf *spf)
-{
-  for (guint i = 0; i < spf->nodes->len; i++)
-    {
-      SpfNode *node = g_ptr_array_index (spf->nodes, i);
-
-      if (node->record == NULL || node->record->error != NULL)
-        continue;
-      for (guint j = 0; j < spf->addresses->len; j++)
-        {
-          MdSpfQualifier qualifier;
-
-          if (md_spf_record_matches_address (node->record, g_ptr_array_index (spf->addresses, j),
-                                             &qualifier) &&
-              qualifier == MD_SPF_QUALIFIER_PASS)
-            return "yes";
-        }
-    }
-
-  if (spf->addresses->len == 0 || spf->incomplete)
-    return "unknown";
-  return "no";
-}
-
-static SpfNode *
-spf_find_redirect (Spf     *spf,
-                   SpfNode *parent)
-{
-  for (guint i = 0; i < spf->nodes->len; i++)
-    {
-      SpfNode *node = g_ptr_array_index (spf->nodes, i);
-
-      if (node->parent == parent && node->via_redirect)
-        return node;
-    }
-  return NULL;
-}
-
-/* The "all" that ends the evaluation, through redirect= when the record
- * has none of its own (RFC 7208 §6.1). */
-static const char *
-spf_effective_all (Spf *spf)
-{
-  SpfNode *node = g_ptr_array_index (spf->nodes, 0);
-
-  for (guint depth = 0; node != NULL && node->record != NULL && depth <= SPF_MAX_DEPTH; depth++)
-    {
-      const char *all = md_spf_record_get_all (node->record);
-
-      if (all != NULL)
-        return all;
-      node = spf_find_redirect (spf, node);
-    }
-  return "none";
-}
-
-static char *
-spf_problem_summary (Spf *spf)
-{
-  switch (spf->problem)
-    {
-    case SPF_MISSING:
-      return g_strdup (_("Your domain does not say which servers may send its mail (no SPF "
-                         "record). Receiving servers may defer or refuse your mail."));
-    case SPF_MULTIPLE:
-      return g_strdup (_("Your domain has more than one list of the servers that may send its "
-                         "mail (SPF records), so receiving servers ignore them all. Merge them "
-                         "into one record."));
-    case SPF_SYNTAX:
-      return g_strdup (_("Your domain's list of the servers that may send its mail (SPF record) "
-                         "has a mistake, so receiving servers cannot use it."));
-    case SPF_BROKEN_INCLUDE:
-      return g_strdup (_("Your domain's list of the servers that may send its mail (SPF record) "
-                         "points to a list that does not exist, so receiving servers cannot "
-                         "use it."));
-    case SPF_LOOP:
-      return g_strdup (_("Your domain's list of the servers that may send its mail (SPF record) "
-                         "points back to itself in a circle, so receiving servers cannot use "
-                         "it."));
-    case SPF_TOO_MANY_LOOKUPS:
-      return g_strdup_printf (_("Your domain's list of the servers that may send its mail (SPF "
-                                "record) needs more than %u lookups, more than receiving "
-                                "servers allow, so they cannot use it. Remove services you no "
-                                "longer use."), MD_SPF_MAX_LOOKUPS);
-    case SPF_OK:
-    default:
-      return NULL;
-    }
-}
-
-static MdCheckStatus
-spf_verdict (Spf         *spf,
-             const char  *all,
-             const char  *covers,
-             char       **summary)
-{
-  if (spf->problem != SPF_OK)
-    {
-      *summary = spf_problem_summary (spf);
-      return MD_CHECK_STATUS_FAIL;
-    }
-  if (strcmp (all, "+all") == 0)
-    {
-      *summary = g_strdup (_("Your domain's SPF record lets every server on the internet send "
-                             "mail in its name (+all). That protects nothing, and receiving "
-                             "servers trust such domains less."));
-      return MD_CHECK_STATUS_WARN;
-    }
-  if (strcmp (all, "?all") == 0)
-    {
-      *summary = g_strdup (_("Your domain's SPF record does not say what to do with mail from "
-                             "servers it does not list (?all), so it gives little "
-                             "protection."));
-      return MD_CHECK_STATUS_WARN;
-    }
-  if (strcmp (covers, "no") == 0)
-    {
-      *summary = g_strdup_printf (_("Your mail server (%s) is not among the servers your domain "
-                                    "allows to send its mail (SPF). Receiving servers may defer "
-                                    "or refuse mail you send through it."), spf->host);
-      return MD_CHECK_STATUS_WARN;
-    }
-  if (strcmp (covers, "yes") == 0)
-    *summary = g_strdup (_("Your domain lists the servers that may send its mail (SPF), and "
-                           "your mail server is among them."));
-  else
-    *summary = g_strdup (_("Your domain lists the servers that may send its mail (SPF). "
-                           "Whether your mail server is among them could not be fully "
-                           "checked from here."));
-  return MD_CHECK_STATUS_PASS;
-}
-
-static char *
-spf_detail (Spf *spf)
-{
-  SpfNode *top = g_ptr_array_index (spf->nodes, 0);
-  g_autoptr(GString) detail = g_string_new (NULL);
-
-  if (top->text != NULL)
-    g_string_append_printf (detail, _("Record of %s: %s\n"), top->domain, top->text);
-  if (spf->problem_detail != NULL)
-    g_string_append_printf (detail, "%s\n", spf->problem_detail);
-  if (top->text != NULL)
-    g_string_append_printf (detail, _("Terms that need a DNS lookup, through includes: %u (at "
-                                      "most %u are allowed).\n"), spf->n_lookups,
-                            MD_SPF_MAX_LOOKUPS);
-  g_string_append (detail, spf->notes->str);
-  return g_strdup (g_strchomp (detail->str));
-}
-
-static void
-spf_finish (Spf *spf)
-{
-  SpfNode *top = g_ptr_array_index (spf->nodes, 0);
-  MailAuth *ma = spf->ma;
-  g_autofree char *summary = NULL;
-  g_autofree char *detail = NULL;
-  MdCheckStatus status = MD_CHECK_STATUS_ERROR;
-
-  if (spf->unanswered)
-    {
-      summary = g_strdup (_("Could not check which servers your domain allows to send its mail "
-                            "(SPF), because the name servers did not answer."));
-      detail = g_strdup (g_strchomp (spf->notes->str));
-    }
-  else
-    {
-      const char *all = spf_effective_all (spf);
-      const char *covers = spf->problem == SPF_MISSING ? "no" : spf_covers_server (spf);
-
-      md_check_set_evidence (spf->check, "record", top->text);
-      set_evidence_uint (spf->check, "lookups", spf->n_lookups);
-      md_check_set_evidence (spf->check, "all", all);
-      md_check_set_evidence (spf->check, "covers_server", covers);
-      md_check_set_evidence (spf->check, "problem", spf_problem_words[spf->problem]);
-      status = spf_verdict (spf, all, covers, &summary);
-      detail = spf_detail (spf);
-    }
-
-  finish_check (ma, spf->check, spf->started_us, status, summary, detail);
-  spf_free (spf);
-  mail_auth_release (ma);
-}
-
-static void
-spf_start (MailAuth *ma)
-{
-  Spf *spf = g_new0 (Spf, 1);
-  MdAccount *account = md_diagnosis_get_account (ma->diagnosis);
-  GInetAddress *literal;
-
-  ma->n_active++;
-  spf->ma = ma;
-  spf->check = md_check_new (MD_CHECK_AUTH_SPF);
-  spf->started_us = g_get_monotonic_time ();
-  spf->host = md_account_dup_host_ascii (account);
-  spf->nodes = g_ptr_array_new_with_free_func (spf_node_free);
-  spf->addresses = g_ptr_array_new_with_free_func (g_object_unref);
-  spf->notes = g_string_new (NULL);
-
-  /* Counted up front so that an answer arriving at once cannot finish the
-   * check before the other lookup has started. */
-  spf->n_pending = 1;
-  spf_fetch (spf, NULL, ma->domain, FALSE);
-
-  literal = spf->host != NULL ? g_inet_address_new_from_string (spf->host) : NULL;
-  if (literal != NULL)
-    g_ptr_array_add (spf->addresses, literal);
-  else if (spf->host != NULL)
-    {
-      spf->n_pending++;
-      start_lookup (ma, spf->host, MD_DNS_ADDRESS, spf_host_cb, spf);
-    }
-
-  spf_pending_done (spf);
-}
-
 /* DMARC */
 
 typedef struct
 {
-  MailAuth *ma;
-  MdCheck  *check;
-  gint64    started_us;
-  char     *asked;      /* the domain whose _dmarc was asked last */
+  MdAuthProbe *ma;
+  MdCheck     *check;
+  gint64       started_us;
+  char        *asked;      /* the domain whose _dmarc was asked last */
 } Dmarc;
 
 static void
@@ -666,13 +159,13 @@ dmarc_finish (Dmarc         *dmarc,
               const char    *summary,
               const char    *detail)
 {
-  MailAuth *ma = dmarc->ma;
+  MdAuthProbe *ma = dmarc->ma;
 
-  finish_check (ma, dmarc->check, dmarc->started_us, status, summary, detail);
+  _md_auth_finish_check (ma, dmarc->check, dmarc->started_us, status, summary, detail);
   g_object_unref (dmarc->check);
   g_free (dmarc->asked);
   g_free (dmarc);
-  mail_auth_release (ma);
+  _md_auth_release (ma);
 }
 
 static void
@@ -687,7 +180,7 @@ dmarc_set_evidence (Dmarc               *dmarc,
   md_check_set_evidence (dmarc->check, "subdomain_policy",
                          record->subdomain_policy != NULL ? record->subdomain_policy
                                                           : record->policy);
-  set_evidence_uint (dmarc->check, "pct", record->pct);
+  _md_auth_set_evidence_uint (dmarc->check, "pct", record->pct);
   md_check_set_evidence (dmarc->check, "rua", record->rua != NULL ? record->rua : "");
   md_check_set_evidence (dmarc->check, "ruf", record->ruf != NULL ? record->ruf : "");
 }
@@ -761,7 +254,7 @@ dmarc_ask (Dmarc      *dmarc,
 
   g_free (dmarc->asked);
   dmarc->asked = g_strdup (domain);
-  start_lookup (dmarc->ma, name, MD_DNS_TXT, dmarc_cb, dmarc);
+  _md_auth_lookup (dmarc->ma, name, MD_DNS_TXT, dmarc_cb, dmarc);
 }
 
 /* The domain a subdomain's mail falls back to (RFC 7489 §3.2, §6.6.3),
@@ -785,7 +278,7 @@ dmarc_cb (gpointer           data,
   g_autoptr(GPtrArray) broken = NULL;
   g_autofree char *organizational = NULL;
 
-  if (could_not_ask (answer))
+  if (_md_auth_could_not_ask (answer))
     {
       dmarc_finish (dmarc, MD_CHECK_STATUS_ERROR,
                     _("Could not check whether your domain tells receiving servers what to do "
@@ -794,8 +287,8 @@ dmarc_cb (gpointer           data,
       return;
     }
 
-  records = select_records (answer, md_dmarc_is_record);
-  broken = select_records (answer, md_dmarc_mentions_version);
+  records = _md_auth_select_records (answer, md_dmarc_is_record);
+  broken = _md_auth_select_records (answer, md_dmarc_mentions_version);
   if (records->len > 1)
     {
       md_check_set_evidence (dmarc->check, "found_at", dmarc->asked);
@@ -827,7 +320,7 @@ dmarc_cb (gpointer           data,
 }
 
 static void
-dmarc_start (MailAuth *ma)
+dmarc_start (MdAuthProbe *ma)
 {
   Dmarc *dmarc = g_new0 (Dmarc, 1);
 
@@ -850,12 +343,12 @@ typedef struct
 
 struct _Dkim
 {
-  MailAuth *ma;
-  MdCheck  *check;
-  gint64    started_us;
-  guint     n_pending;
-  guint     n_unanswered;
-  DkimSlot  slots[G_N_ELEMENTS (dkim_selectors)];
+  MdAuthProbe *ma;
+  MdCheck     *check;
+  gint64       started_us;
+  guint        n_pending;
+  guint        n_unanswered;
+  DkimSlot     slots[G_N_ELEMENTS (dkim_selectors)];
 };
 
 static gboolean
@@ -920,7 +413,7 @@ dkim_collect (Dkim    *dkim,
 static void
 dkim_finish (Dkim *dkim)
 {
-  MailAuth *ma = dkim->ma;
+  MdAuthProbe *ma = dkim->ma;
   g_autoptr(GString) usable = g_string_new (NULL);
   g_autoptr(GString) short_keys = g_string_new (NULL);
   g_autoptr(GString) unusable = g_string_new (NULL);
@@ -965,9 +458,9 @@ dkim_finish (Dkim *dkim)
                             "signed."));
     }
 
-  finish_check (ma, dkim->check, dkim->started_us, status, summary, detail->str);
+  _md_auth_finish_check (ma, dkim->check, dkim->started_us, status, summary, detail->str);
   dkim_free (dkim);
-  mail_auth_release (ma);
+  _md_auth_release (ma);
 }
 
 static void
@@ -976,9 +469,9 @@ dkim_cb (gpointer           data,
 {
   DkimSlot *slot = data;
   Dkim *dkim = slot->dkim;
-  g_autoptr(GPtrArray) records = select_records (answer, md_dkim_is_key_record);
+  g_autoptr(GPtrArray) records = _md_auth_select_records (answer, md_dkim_is_key_record);
 
-  if (could_not_ask (answer))
+  if (_md_auth_could_not_ask (answer))
     dkim->n_unanswered++;
   else if (records->len > 0)
     slot->key = md_dkim_key_parse (g_ptr_array_index (records, 0));
@@ -988,7 +481,7 @@ dkim_cb (gpointer           data,
 }
 
 static void
-dkim_start (MailAuth *ma)
+dkim_start (MdAuthProbe *ma)
 {
   Dkim *dkim = g_new0 (Dkim, 1);
 
@@ -1003,7 +496,7 @@ dkim_start (MailAuth *ma)
       g_autofree char *name = g_strdup_printf ("%s._domainkey.%s", dkim_selectors[i], ma->domain);
 
       dkim->slots[i].dkim = dkim;
-      start_lookup (ma, name, MD_DNS_TXT, dkim_cb, &dkim->slots[i]);
+      _md_auth_lookup (ma, name, MD_DNS_TXT, dkim_cb, &dkim->slots[i]);
     }
 }
 
@@ -1011,11 +504,11 @@ dkim_start (MailAuth *ma)
 
 typedef struct
 {
-  MailAuth   *ma;
-  MdCheck    *check;
-  gint64      started_us;
-  guint       n_pending;
-  GString    *detail;
+  MdAuthProbe *ma;
+  MdCheck     *check;
+  gint64       started_us;
+  guint        n_pending;
+  GString     *detail;
 } MtaSts;
 
 /* "present", "absent", "malformed" or "could-not-ask". */
@@ -1026,10 +519,10 @@ policy_state (const MdDnsAnswer  *answer,
               GString            *detail,
               const char         *name)
 {
-  g_autoptr(GPtrArray) records = select_records (answer, is_record);
+  g_autoptr(GPtrArray) records = _md_auth_select_records (answer, is_record);
   g_autofree char *error = NULL;
 
-  if (could_not_ask (answer))
+  if (_md_auth_could_not_ask (answer))
     return "could-not-ask";
   if (records->len == 0)
     return "absent";
@@ -1075,7 +568,7 @@ mta_sts_summary (const char     *sts,
 static void
 mta_sts_done (MtaSts *m)
 {
-  MailAuth *ma = m->ma;
+  MdAuthProbe *ma = m->ma;
   g_autofree char *summary = NULL;
   MdCheckStatus status;
 
@@ -1084,12 +577,12 @@ mta_sts_done (MtaSts *m)
 
   summary = mta_sts_summary (md_check_get_evidence (m->check, "mta_sts"),
                              md_check_get_evidence (m->check, "tls_rpt"), &status);
-  finish_check (ma, m->check, m->started_us, status, summary,
-                m->detail->len > 0 ? g_strchomp (m->detail->str) : NULL);
+  _md_auth_finish_check (ma, m->check, m->started_us, status, summary,
+                         m->detail->len > 0 ? g_strchomp (m->detail->str) : NULL);
   g_object_unref (m->check);
   g_string_free (m->detail, TRUE);
   g_free (m);
-  mail_auth_release (ma);
+  _md_auth_release (ma);
 }
 
 static void
@@ -1117,7 +610,7 @@ tls_rpt_cb (gpointer           data,
 }
 
 static void
-mta_sts_start (MailAuth *ma)
+mta_sts_start (MdAuthProbe *ma)
 {
   MtaSts *m = g_new0 (MtaSts, 1);
   g_autofree char *sts_name = g_strconcat ("_mta-sts.", ma->domain, NULL);
@@ -1132,8 +625,8 @@ mta_sts_start (MailAuth *ma)
   md_check_set_evidence (m->check, "mta_sts", "could-not-ask");
   md_check_set_evidence (m->check, "tls_rpt", "could-not-ask");
   m->n_pending = 2;
-  start_lookup (ma, sts_name, MD_DNS_TXT, mta_sts_cb, m);
-  start_lookup (ma, rpt_name, MD_DNS_TXT, tls_rpt_cb, m);
+  _md_auth_lookup (ma, sts_name, MD_DNS_TXT, mta_sts_cb, m);
+  _md_auth_lookup (ma, rpt_name, MD_DNS_TXT, tls_rpt_cb, m);
 }
 
 /* The probe */
@@ -1152,7 +645,7 @@ email_domain (const char *email)
   if (at == NULL || at[1] == '\0')
     return NULL;
   ascii = g_hostname_to_ascii (at + 1);
-  return ascii != NULL ? normalize_domain (ascii) : NULL;
+  return ascii != NULL ? _md_auth_normalize_domain (ascii) : NULL;
 }
 
 static void
@@ -1179,7 +672,7 @@ _md_probe_mail_auth_start (MdDiagnosis *diagnosis)
 {
   MdAccount *account = md_diagnosis_get_account (diagnosis);
   g_autofree char *domain = email_domain (md_account_get_email (account));
-  MailAuth *ma;
+  MdAuthProbe *ma;
 
   _md_diagnosis_probe_started (diagnosis);
 
@@ -1190,7 +683,7 @@ _md_probe_mail_auth_start (MdDiagnosis *diagnosis)
       return;
     }
 
-  ma = g_new0 (MailAuth, 1);
+  ma = g_new0 (MdAuthProbe, 1);
   ma->diagnosis = g_object_ref (diagnosis);
   ma->domain = g_steal_pointer (&domain);
 
@@ -1198,12 +691,12 @@ _md_probe_mail_auth_start (MdDiagnosis *diagnosis)
    * cannot end the probe early. */
   ma->n_active = 1;
   if (_md_diagnosis_wants (diagnosis, MD_CHECK_AUTH_SPF))
-    spf_start (ma);
+    _md_auth_spf_start (ma);
   if (_md_diagnosis_wants (diagnosis, MD_CHECK_AUTH_DMARC))
     dmarc_start (ma);
   if (_md_diagnosis_wants (diagnosis, MD_CHECK_AUTH_DKIM))
     dkim_start (ma);
   if (_md_diagnosis_wants (diagnosis, MD_CHECK_AUTH_MTA_STS))
     mta_sts_start (ma);
-  mail_auth_release (ma);
+  _md_auth_release (ma);
 }

@@ -9,7 +9,9 @@
  * would. It is all DNS, asked at once, each question under its own
  * deadline, in two waves: the blocklists, their RFC 5782 test points and
  * the reverse names first; then the reasons for the listings and the
- * forward confirmation of the names.
+ * forward confirmation of the names. The pure helpers are in
+ * md-reputation.c, and the reading of the names (rep.rdns) in
+ * md-probe-rdns.c.
  */
 
 #include "md-config.h"
@@ -17,7 +19,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "md-diagnosis-private.h"
+#include "md-probe-reputation-private.h"
 #include "md-reputation.h"
 
 #define LOOKUP_TIMEOUT_MS 5000
@@ -51,20 +53,12 @@ static const char * const test_points[][2] = {
   [MD_DNSBL_KIND_DOMAIN] = { "test", "invalid" },
 };
 
-/* Where the client's address came from, most trusted first. */
-typedef enum
-{
-  SOURCE_OPTION,
-  SOURCE_GREETING,
-  SOURCE_EHLO,
-  SOURCE_LOCAL,
-} Source;
-
+/* The evidence words, by MdRepSource. */
 static const char * const source_words[] = {
-  [SOURCE_OPTION] = "option",
-  [SOURCE_GREETING] = "greeting",
-  [SOURCE_EHLO] = "ehlo",
-  [SOURCE_LOCAL] = "local",
+  [MD_REP_SOURCE_OPTION] = "option",
+  [MD_REP_SOURCE_GREETING] = "greeting",
+  [MD_REP_SOURCE_EHLO] = "ehlo",
+  [MD_REP_SOURCE_LOCAL] = "local",
 };
 
 /* A catalogue entry and its test points, asked once for every question. */
@@ -92,209 +86,12 @@ typedef struct
   char        *meaning;  /* plain words, for listings */
 } Query;
 
-typedef struct
-{
-  MdDiagnosis  *diagnosis;
-  MdKb         *kb;
-  gint64        started_us;
-  guint         n_active;
-  gboolean      second_wave;
-
-  /* What is looked up; each may be missing. */
-  GInetAddress *client;
-  Source        source;
-  GList        *servers;
-  char         *domain;
-
-  GPtrArray    *zones;
-  GPtrArray    *client_queries;
-  GPtrArray    *server_queries;
-  GPtrArray    *domain_queries;
-
-  MdDnsAnswer  *client_ptr;
-  MdDnsAnswer  *client_forward;
-  MdDnsAnswer  *server_ptr;
-  MdDnsAnswer  *server_forward;
-} Rep;
-
 /* One lookup in flight: its answer goes to @slot. */
 typedef struct
 {
-  Rep          *rep;
+  MdRep        *rep;
   MdDnsAnswer **slot;
 } Lookup;
-
-/* Pure helpers (md-reputation.h) */
-
-/* Ranges that never send mail on the internet. The documentation ranges
- * (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32) are
- * not among them on purpose, so that tests can stand in for public
- * addresses with them; no real connection comes from them. */
-static const struct
-{
-  guint8 prefix[4];
-  guint  bits;
-} ipv4_not_public[] = {
-  { { 0, 0, 0, 0 }, 8 },      /* "this network" */
-  { { 10, 0, 0, 0 }, 8 },     /* private (RFC 1918) */
-  { { 100, 64, 0, 0 }, 10 },  /* carrier-grade NAT (RFC 6598) */
-  { { 127, 0, 0, 0 }, 8 },    /* loopback */
-  { { 169, 254, 0, 0 }, 16 }, /* link-local */
-  { { 172, 16, 0, 0 }, 12 },  /* private */
-  { { 192, 0, 0, 0 }, 24 },   /* IETF protocol assignments */
-  { { 192, 168, 0, 0 }, 16 }, /* private */
-  { { 198, 18, 0, 0 }, 15 },  /* benchmarking */
-  { { 224, 0, 0, 0 }, 3 },    /* multicast, reserved and broadcast */
-};
-
-static guint32
-ipv4_to_uint (const guint8 *bytes)
-{
-  return (guint32)bytes[0] << 24 | (guint32)bytes[1] << 16 | (guint32)bytes[2] << 8 | bytes[3];
-}
-
-static gboolean
-ipv4_is_public (const guint8 *bytes)
-{
-  guint32 ip = ipv4_to_uint (bytes);
-
-  for (guint i = 0; i < G_N_ELEMENTS (ipv4_not_public); i++)
-    {
-      guint32 mask = G_MAXUINT32 << (32 - ipv4_not_public[i].bits);
-
-      if ((ip & mask) == ipv4_to_uint (ipv4_not_public[i].prefix))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * md_reputation_address_is_public:
- *
- * Returns: whether @address can be seen as a sender on the internet: not
- *   private, loopback, link-local, carrier-grade NAT, multicast or reserved
- */
-gboolean
-md_reputation_address_is_public (GInetAddress *address)
-{
-  const guint8 *bytes;
-
-  g_return_val_if_fail (G_IS_INET_ADDRESS (address), FALSE);
-
-  bytes = g_inet_address_to_bytes (address);
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    /* Global unicast, 2000::/3, is all that is routed today. */
-    return (bytes[0] & 0xe0) == 0x20;
-
-  return ipv4_is_public (bytes);
-}
-
-static GInetAddress *
-word_to_address (char *word)
-{
-  gsize len;
-
-  /* Postfix writes "[IPv6:2001:db8::1]" (RFC 5321 §4.1.3). */
-  if (g_ascii_strncasecmp (word, "IPv6:", 5) == 0)
-    word += 5;
-
-  /* A sentence may end right after the address. */
-  len = strlen (word);
-  while (len > 0 && word[len - 1] == '.')
-    word[--len] = '\0';
-
-  return g_inet_address_new_from_string (word);
-}
-
-static gboolean
-address_in_list (GList        *addresses,
-                 GInetAddress *address)
-{
-  for (GList *l = addresses; l != NULL; l = l->next)
-    if (g_inet_address_equal (l->data, address))
-      return TRUE;
-
-  return FALSE;
-}
-
-/**
- * md_reputation_find_client_ip:
- * @server_text: (nullable): a greeting or EHLO reply's text
- * @exclude: (element-type GInetAddress): addresses that are not the client's
- *   (the server's own)
- *
- * Many servers name the client's address when they greet it: Postfix
- * "Hello [203.0.113.5]", Gmail "at your service, [203.0.113.5]", Sendmail
- * "Hello host [203.0.113.5], pleased to meet you".
- *
- * Returns: (transfer full) (nullable): the first public address in the text
- */
-GInetAddress *
-md_reputation_find_client_ip (const char *server_text,
-                              GList      *exclude)
-{
-  g_auto(GStrv) words = NULL;
-
-  if (server_text == NULL)
-    return NULL;
-
-  words = g_strsplit_set (server_text, " \t\r\n[](),;<>\"'=", -1);
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      g_autoptr(GInetAddress) address = word_to_address (words[i]);
-
-      if (address != NULL && md_reputation_address_is_public (address) &&
-          !address_in_list (exclude, address))
-        return g_steal_pointer (&address);
-    }
-
-  return NULL;
-}
-
-/* Greetings often start with something else: "ESMTP", "Welcome", an address. */
-static gboolean
-looks_like_host_name (const char *word)
-{
-  if (strchr (word, '.') == NULL || g_hostname_is_ip_address (word))
-    return FALSE;
-
-  for (const char *c = word; *c != '\0'; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.' && *c != '_')
-      return FALSE;
-
-  return TRUE;
-}
-
-/**
- * md_reputation_greeting_host:
- * @greeting_text: (nullable): the greeting's text, with or without its code
- *
- * Returns: (transfer full) (nullable): the host name the server greets with
- *   ("220 mx.example.com ESMTP" gives "mx.example.com"), in lower case
- */
-char *
-md_reputation_greeting_host (const char *greeting_text)
-{
-  const char *p = greeting_text;
-  g_autofree char *word = NULL;
-  gsize len;
-
-  if (p == NULL)
-    return NULL;
-
-  if (g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
-      (p[3] == ' ' || p[3] == '-'))
-    p += 4;
-
-  p += strspn (p, " \t");
-  len = strcspn (p, " \t\r\n");
-  word = g_ascii_strdown (p, len);
-  while (len > 0 && word[len - 1] == '.')
-    word[--len] = '\0';
-
-  return looks_like_host_name (word) ? g_steal_pointer (&word) : NULL;
-}
 
 /* Lookups */
 
@@ -319,7 +116,7 @@ query_free (Query *query)
 }
 
 static void
-rep_free (Rep *rep)
+rep_free (MdRep *rep)
 {
   g_clear_object (&rep->diagnosis);
   g_clear_object (&rep->kb);
@@ -337,7 +134,7 @@ rep_free (Rep *rep)
   g_free (rep);
 }
 
-static void rep_release (Rep *rep);
+static void rep_release (MdRep *rep);
 
 static void
 lookup_cb (GObject      *object,
@@ -345,7 +142,7 @@ lookup_cb (GObject      *object,
            gpointer      user_data)
 {
   Lookup *lookup = user_data;
-  Rep *rep = lookup->rep;
+  MdRep *rep = lookup->rep;
 
   /* Only the run's own cancellation fails a lookup; the slot then stays
    * empty, which reads as "could not ask". */
@@ -355,7 +152,7 @@ lookup_cb (GObject      *object,
 }
 
 static void
-ask (Rep          *rep,
+ask (MdRep        *rep,
      const char   *name,
      MdDnsType     type,
      MdDnsAnswer **slot)
@@ -372,7 +169,7 @@ ask (Rep          *rep,
 
 /* Takes @name. */
 static void
-ask_query (Rep        *rep,
+ask_query (MdRep      *rep,
            GPtrArray  *queries,
            Zone       *zone,
            const char *subject,
@@ -390,7 +187,7 @@ ask_query (Rep        *rep,
 }
 
 static void
-ask_about_address (Rep          *rep,
+ask_about_address (MdRep        *rep,
                    GPtrArray    *queries,
                    GInetAddress *address)
 {
@@ -409,7 +206,7 @@ ask_about_address (Rep          *rep,
 }
 
 static void
-ask_about_domain (Rep *rep)
+ask_about_domain (MdRep *rep)
 {
   for (guint i = 0; i < rep->zones->len; i++)
     {
@@ -427,7 +224,7 @@ ask_about_domain (Rep *rep)
  * answers are read only once both are in, and waiting for the test points
  * first would double the time. */
 static void
-ask_test_points (Rep *rep)
+ask_test_points (MdRep *rep)
 {
   for (guint i = 0; i < rep->zones->len; i++)
     {
@@ -447,7 +244,7 @@ ask_test_points (Rep *rep)
 }
 
 static void
-ask_ptr (Rep           *rep,
+ask_ptr (MdRep         *rep,
          GInetAddress  *address,
          MdDnsAnswer  **slot)
 {
@@ -457,7 +254,7 @@ ask_ptr (Rep           *rep,
 }
 
 static void
-ask_first_wave (Rep *rep)
+ask_first_wave (MdRep *rep)
 {
   MdDiagnosis *diagnosis = rep->diagnosis;
 
@@ -489,7 +286,7 @@ ask_first_wave (Rep *rep)
  * an in-band error like 127.255.255.255, or a resolver that makes up
  * addresses. Calling it a listing would accuse the user on no evidence. */
 static MdDnsblAnswer
-read_code (Rep           *rep,
+read_code (MdRep         *rep,
            const MdDnsbl *dnsbl,
            const char    *code,
            const char   **meaning)
@@ -502,7 +299,7 @@ read_code (Rep           *rep,
 /* A zone may answer several codes at once (ZEN: SBL and PBL); one in-band
  * error makes the whole answer an error, never a listing. */
 static Verdict
-read_codes (Rep               *rep,
+read_codes (MdRep             *rep,
             const MdDnsbl     *dnsbl,
             const MdDnsAnswer *answer,
             GString           *meanings)
@@ -536,8 +333,8 @@ read_codes (Rep               *rep,
 }
 
 static gboolean
-zone_is_reliable (Rep  *rep,
-                  Zone *zone)
+zone_is_reliable (MdRep *rep,
+                  Zone  *zone)
 {
   Verdict listed = read_codes (rep, zone->dnsbl, zone->listed, NULL);
 
@@ -546,7 +343,7 @@ zone_is_reliable (Rep  *rep,
 }
 
 static void
-read_query (Rep   *rep,
+read_query (MdRep *rep,
             Query *query)
 {
   g_autoptr(GString) meanings = g_string_new (NULL);
@@ -572,7 +369,7 @@ read_query (Rep   *rep,
 }
 
 static void
-read_answers (Rep *rep)
+read_answers (MdRep *rep)
 {
   GPtrArray *all[] = { rep->client_queries, rep->server_queries, rep->domain_queries };
 
@@ -590,8 +387,8 @@ read_answers (Rep *rep)
 
 /* Second wave */
 
-static const char *
-first_value (const MdDnsAnswer *answer)
+const char *
+_md_rep_first_value (const MdDnsAnswer *answer)
 {
   if (answer == NULL || answer->status != MD_DNS_STATUS_FOUND)
     return NULL;
@@ -600,18 +397,18 @@ first_value (const MdDnsAnswer *answer)
 }
 
 static void
-ask_forward (Rep                *rep,
+ask_forward (MdRep              *rep,
              const MdDnsAnswer  *ptr,
              MdDnsAnswer       **slot)
 {
-  const char *name = first_value (ptr);
+  const char *name = _md_rep_first_value (ptr);
 
   if (name != NULL)
     ask (rep, name, MD_DNS_ADDRESS, slot);
 }
 
 static void
-ask_second_wave (Rep *rep)
+ask_second_wave (MdRep *rep)
 {
   GPtrArray *all[] = { rep->client_queries, rep->server_queries, rep->domain_queries };
 
@@ -778,7 +575,7 @@ set_query_evidence (MdCheck     *check,
 {
   const MdDnsbl *dnsbl = query->zone->dnsbl;
   const char *subject = several ? query->subject : NULL;
-  const char *reason = first_value (query->reason);
+  const char *reason = _md_rep_first_value (query->reason);
   g_autofree char *value = dup_verdict (query);
   g_autofree char *delist_key = g_strconcat ("delist:", dnsbl->zone, NULL);
 
@@ -865,29 +662,29 @@ set_list_evidence (MdCheck     *check,
   md_check_set_detail (check, detail->str);
 }
 
-static void
-emit (Rep     *rep,
-      MdCheck *check)
+void
+_md_rep_emit (MdRep   *rep,
+              MdCheck *check)
 {
   md_check_set_duration_ms (check, (g_get_monotonic_time () - rep->started_us) / 1000);
   _md_diagnosis_emit (rep->diagnosis, check);
 }
 
-static void
-emit_skip (Rep        *rep,
-           MdCheckId   id,
-           const char *summary)
+void
+_md_rep_emit_skip (MdRep      *rep,
+                   MdCheckId   id,
+                   const char *summary)
 {
   g_autoptr(MdCheck) check = md_check_new (id);
 
   md_check_finish (check, MD_CHECK_STATUS_SKIP, summary, NULL);
-  emit (rep, check);
+  _md_rep_emit (rep, check);
 }
 
-typedef char *(*SummaryFunc) (Rep *rep, const Tally *tally, MdCheckStatus status);
+typedef char *(*SummaryFunc) (MdRep *rep, const Tally *tally, MdCheckStatus status);
 
 static void
-emit_list_check (Rep         *rep,
+emit_list_check (MdRep       *rep,
                  MdCheckId    id,
                  GPtrArray   *queries,
                  gboolean     several,
@@ -900,8 +697,8 @@ emit_list_check (Rep         *rep,
 
   if (queries->len == 0)
     {
-      emit_skip (rep, id, _("Not tested: none of the known blocklists answers questions "
-                            "about this kind of address."));
+      _md_rep_emit_skip (rep, id, _("Not tested: none of the known blocklists answers questions "
+                                    "about this kind of address."));
       return;
     }
 
@@ -915,7 +712,7 @@ emit_list_check (Rep         *rep,
 
   md_check_set_summary (check, summary);
   md_check_set_status (check, status);
-  emit (rep, check);
+  _md_rep_emit (rep, check);
 }
 
 /* The zones a failing or warning summary names. */
@@ -926,7 +723,7 @@ named_verdict (MdCheckStatus status)
 }
 
 static char *
-client_summary (Rep           *rep,
+client_summary (MdRep         *rep,
                 const Tally   *tally,
                 MdCheckStatus  status)
 {
@@ -960,7 +757,7 @@ client_summary (Rep           *rep,
 }
 
 static char *
-join_servers (Rep *rep)
+join_servers (MdRep *rep)
 {
   g_autoptr(GString) list = g_string_new (NULL);
 
@@ -975,7 +772,7 @@ join_servers (Rep *rep)
 }
 
 static char *
-server_summary (Rep           *rep,
+server_summary (MdRep         *rep,
                 const Tally   *tally,
                 MdCheckStatus  status)
 {
@@ -1006,7 +803,7 @@ server_summary (Rep           *rep,
 }
 
 static char *
-domain_summary (Rep           *rep,
+domain_summary (MdRep         *rep,
                 const Tally   *tally,
                 MdCheckStatus  status)
 {
@@ -1036,312 +833,57 @@ domain_summary (Rep           *rep,
 }
 
 static void
-emit_client_lists (Rep *rep)
+emit_client_lists (MdRep *rep)
 {
   if (!_md_diagnosis_wants (rep->diagnosis, MD_CHECK_REP_DNSBL))
     return;
 
   if (rep->client == NULL)
-    emit_skip (rep, MD_CHECK_REP_DNSBL,
-               _("Not tested, because your internet address is not known."));
+    _md_rep_emit_skip (rep, MD_CHECK_REP_DNSBL,
+                       _("Not tested, because your internet address is not known."));
   else
     emit_list_check (rep, MD_CHECK_REP_DNSBL, rep->client_queries, FALSE, client_summary);
 }
 
 static void
-emit_server_lists (Rep *rep)
+emit_server_lists (MdRep *rep)
 {
   if (!_md_diagnosis_wants (rep->diagnosis, MD_CHECK_REP_DNSBL_SERVER))
     return;
 
   if (rep->servers == NULL)
-    emit_skip (rep, MD_CHECK_REP_DNSBL_SERVER,
-               _("Not tested, because the mail server's address is not known."));
+    _md_rep_emit_skip (rep, MD_CHECK_REP_DNSBL_SERVER,
+                       _("Not tested, because the mail server's address is not known."));
   else
     emit_list_check (rep, MD_CHECK_REP_DNSBL_SERVER, rep->server_queries,
                      rep->servers->next != NULL, server_summary);
 }
 
 static void
-emit_domain_lists (Rep *rep)
+emit_domain_lists (MdRep *rep)
 {
   if (!_md_diagnosis_wants (rep->diagnosis, MD_CHECK_REP_DNSBL_DOMAIN))
     return;
 
   if (rep->domain == NULL)
-    emit_skip (rep, MD_CHECK_REP_DNSBL_DOMAIN,
-               _("Not tested, because there is no email address to take the domain from."));
+    _md_rep_emit_skip (rep, MD_CHECK_REP_DNSBL_DOMAIN,
+                       _("Not tested, because there is no email address to take the domain from."));
   else
     emit_list_check (rep, MD_CHECK_REP_DNSBL_DOMAIN, rep->domain_queries, FALSE,
                      domain_summary);
 }
 
-/* rep.rdns */
-
-typedef enum
-{
-  NAME_UNKNOWN_ADDRESS,
-  NAME_COULD_NOT_ASK,
-  NAME_NONE,
-  NAME_NOT_CONFIRMED,
-  NAME_CONFIRMED,
-} NameState;
-
-static gboolean
-forward_confirmed (const MdDnsAnswer *forward,
-                   GInetAddress      *address)
-{
-  if (forward == NULL || forward->status != MD_DNS_STATUS_FOUND)
-    return FALSE;
-
-  for (guint i = 0; forward->values[i] != NULL; i++)
-    {
-      g_autoptr(GInetAddress) found = g_inet_address_new_from_string (forward->values[i]);
-
-      if (found != NULL && g_inet_address_equal (found, address))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static NameState
-name_state (GInetAddress      *address,
-            const MdDnsAnswer *ptr,
-            const MdDnsAnswer *forward)
-{
-  if (address == NULL)
-    return NAME_UNKNOWN_ADDRESS;
-  if (ptr == NULL)
-    return NAME_COULD_NOT_ASK;
-
-  switch (ptr->status)
-    {
-    case MD_DNS_STATUS_FOUND:
-      return forward_confirmed (forward, address) ? NAME_CONFIRMED : NAME_NOT_CONFIRMED;
-    case MD_DNS_STATUS_NOT_FOUND:
-      return NAME_NONE;
-    case MD_DNS_STATUS_FAILED:
-    case MD_DNS_STATUS_TIMED_OUT:
-    default:
-      return NAME_COULD_NOT_ASK;
-    }
-}
-
-static void
-set_name_evidence (MdCheck           *check,
-                   const char        *side,
-                   GInetAddress      *address,
-                   const MdDnsAnswer *ptr,
-                   NameState          state)
-{
-  g_autofree char *ptr_key = g_strconcat (side, "_ptr", NULL);
-  g_autofree char *confirmed_key = g_strconcat (side, "_forward_confirmed", NULL);
-  const char *name = first_value (ptr);
-
-  if (address == NULL)
-    return;
-
-  md_check_set_evidence (check, ptr_key, name != NULL ? name : "");
-  md_check_set_evidence (check, confirmed_key, state == NAME_CONFIRMED ? "yes" : "no");
-}
-
-static gboolean
-same_host (const char *a,
-           const char *b)
-{
-  gsize len_a = strlen (a), len_b = strlen (b);
-
-  /* A name may come with the root's dot or without it. */
-  if (len_a > 0 && a[len_a - 1] == '.')
-    len_a--;
-  if (len_b > 0 && b[len_b - 1] == '.')
-    len_b--;
-
-  return len_a == len_b && g_ascii_strncasecmp (a, b, len_a) == 0;
-}
-
-/* Problems outrank good news, and good news outranks "could not ask". */
-static MdCheckStatus
-worse (MdCheckStatus a,
-       MdCheckStatus b)
-{
-  static const guint rank[] = {
-    [MD_CHECK_STATUS_SKIP] = 0, [MD_CHECK_STATUS_ERROR] = 1, [MD_CHECK_STATUS_PASS] = 2,
-    [MD_CHECK_STATUS_WARN] = 3, [MD_CHECK_STATUS_FAIL] = 4,
-  };
-
-  return rank[a] >= rank[b] ? a : b;
-}
-
-static void
-append_sentence (GString    *summary,
-                 const char *sentence)
-{
-  g_string_append_printf (summary, "%s%s", summary->len > 0 ? " " : "", sentence);
-}
-
-/* A client without a proper name matters: receiving servers check it. */
-static MdCheckStatus
-describe_client_name (Rep       *rep,
-                      NameState  state,
-                      GString   *summary)
-{
-  g_autofree char *ip = rep->client != NULL ? g_inet_address_to_string (rep->client) : NULL;
-  const char *name = first_value (rep->client_ptr);
-  g_autofree char *sentence = NULL;
-
-  switch (state)
-    {
-    case NAME_CONFIRMED:
-      sentence = g_strdup_printf (_("Your internet address %s is named %s, and the name leads "
-                                    "back to it."), ip, name);
-      break;
-    case NAME_NOT_CONFIRMED:
-      sentence = g_strdup_printf (_("Your internet address %s is named %s, but that name does "
-                                    "not lead back to it. Some mail servers refuse mail sent "
-                                    "straight to them from such addresses."), ip, name);
-      break;
-    case NAME_NONE:
-      sentence = g_strdup_printf (_("Your internet address %s has no name. Many mail servers "
-                                    "refuse mail sent straight to them from addresses without "
-                                    "one; sending through your provider's server with a login "
-                                    "avoids that."), ip);
-      break;
-    case NAME_COULD_NOT_ASK:
-      sentence = g_strdup_printf (_("The name of your internet address %s could not be looked "
-                                    "up."), ip);
-      break;
-    case NAME_UNKNOWN_ADDRESS:
-    default:
-      return MD_CHECK_STATUS_SKIP;
-    }
-
-  append_sentence (summary, sentence);
-  if (state == NAME_CONFIRMED)
-    return MD_CHECK_STATUS_PASS;
-
-  return state == NAME_COULD_NOT_ASK ? MD_CHECK_STATUS_ERROR : MD_CHECK_STATUS_WARN;
-}
-
-/* The server's name is the provider's matter; it seldom stops a mail
- * program from sending, so only a missing name is worth a warning. */
-static MdCheckStatus
-describe_server_name (Rep       *rep,
-                      NameState  state,
-                      GString   *summary)
-{
-  g_autofree char *ip = rep->servers != NULL ? g_inet_address_to_string (rep->servers->data)
-                                             : NULL;
-  const char *name = first_value (rep->server_ptr);
-  g_autofree char *sentence = NULL;
-
-  switch (state)
-    {
-    case NAME_CONFIRMED:
-      sentence = g_strdup_printf (_("The mail server's address %s is named %s, and the name "
-                                    "leads back to it."), ip, name);
-      break;
-    case NAME_NOT_CONFIRMED:
-      sentence = g_strdup_printf (_("The mail server's address %s is named %s, but that name "
-                                    "does not lead back to it; that is for your provider to "
-                                    "look at."), ip, name);
-      break;
-    case NAME_NONE:
-      sentence = g_strdup_printf (_("The mail server's address %s has no name. That is for your "
-                                    "provider to fix; it seldom stops you from sending."), ip);
-      break;
-    case NAME_COULD_NOT_ASK:
-      sentence = g_strdup_printf (_("The name of the mail server's address %s could not be "
-                                    "looked up."), ip);
-      break;
-    case NAME_UNKNOWN_ADDRESS:
-    default:
-      return MD_CHECK_STATUS_SKIP;
-    }
-
-  append_sentence (summary, sentence);
-  if (state == NAME_NONE)
-    return MD_CHECK_STATUS_WARN;
-
-  return state == NAME_COULD_NOT_ASK ? MD_CHECK_STATUS_ERROR : MD_CHECK_STATUS_PASS;
-}
-
-static void
-set_greeting_evidence (Rep     *rep,
-                       MdCheck *check,
-                       GString *summary)
-{
-  const char *greeting = _md_diagnosis_get_greeting_text (rep->diagnosis);
-  g_autofree char *host = md_reputation_greeting_host (greeting);
-  const char *name = first_value (rep->server_ptr);
-  g_autofree char *sentence = NULL;
-
-  if (host != NULL)
-    md_check_set_evidence (check, "greeting_host", host);
-
-  if (host == NULL || name == NULL)
-    {
-      md_check_set_evidence (check, "greeting_matches_ptr", "unknown");
-      return;
-    }
-
-  if (same_host (host, name))
-    {
-      md_check_set_evidence (check, "greeting_matches_ptr", "yes");
-      return;
-    }
-
-  md_check_set_evidence (check, "greeting_matches_ptr", "no");
-  sentence = g_strdup_printf (_("The server introduces itself as %s, another name; that is "
-                                "common with large providers and harmless."), host);
-  append_sentence (summary, sentence);
-}
-
-static void
-emit_rdns (Rep *rep)
-{
-  g_autoptr(MdCheck) check = NULL;
-  g_autoptr(GString) summary = NULL;
-  GInetAddress *server = rep->servers != NULL ? rep->servers->data : NULL;
-  NameState client_state = name_state (rep->client, rep->client_ptr, rep->client_forward);
-  NameState server_state = name_state (server, rep->server_ptr, rep->server_forward);
-  MdCheckStatus status;
-
-  if (!_md_diagnosis_wants (rep->diagnosis, MD_CHECK_REP_RDNS))
-    return;
-
-  if (client_state == NAME_UNKNOWN_ADDRESS && server_state == NAME_UNKNOWN_ADDRESS)
-    {
-      emit_skip (rep, MD_CHECK_REP_RDNS, _("Not tested, because neither your internet address "
-                                           "nor the mail server's is known."));
-      return;
-    }
-
-  check = md_check_new (MD_CHECK_REP_RDNS);
-  summary = g_string_new (NULL);
-  set_name_evidence (check, "client", rep->client, rep->client_ptr, client_state);
-  set_name_evidence (check, "server", server, rep->server_ptr, server_state);
-  /* In this order: the client's sentence comes first. */
-  status = describe_client_name (rep, client_state, summary);
-  status = worse (status, describe_server_name (rep, server_state, summary));
-  set_greeting_evidence (rep, check, summary);
-
-  md_check_finish (check, status, summary->str, NULL);
-  emit (rep, check);
-}
-
 /* The probe */
 
 static void
-rep_finish (Rep *rep)
+rep_finish (MdRep *rep)
 {
   MdDiagnosis *diagnosis = g_object_ref (rep->diagnosis);
 
   emit_client_lists (rep);
   emit_server_lists (rep);
   emit_domain_lists (rep);
-  emit_rdns (rep);
+  _md_rep_emit_rdns (rep);
   rep_free (rep);
 
   _md_diagnosis_probe_done (diagnosis);
@@ -1349,7 +891,7 @@ rep_finish (Rep *rep)
 }
 
 static void
-rep_release (Rep *rep)
+rep_release (MdRep *rep)
 {
   g_assert (rep->n_active > 0);
 
@@ -1371,8 +913,8 @@ rep_release (Rep *rep)
 }
 
 static GInetAddress *
-find_client (Rep    *rep,
-             Source *source)
+find_client (MdRep       *rep,
+             MdRepSource *source)
 {
   MdDiagnosis *diagnosis = rep->diagnosis;
   const char *option = md_account_get_client_ip (md_diagnosis_get_account (diagnosis));
@@ -1385,7 +927,7 @@ find_client (Rep    *rep,
     address = g_inet_address_new_from_string (option);
   if (address != NULL)
     {
-      *source = SOURCE_OPTION;
+      *source = MD_REP_SOURCE_OPTION;
       return address;
     }
 
@@ -1393,37 +935,37 @@ find_client (Rep    *rep,
                                           rep->servers);
   if (address != NULL)
     {
-      *source = SOURCE_GREETING;
+      *source = MD_REP_SOURCE_GREETING;
       return address;
     }
 
   address = md_reputation_find_client_ip (_md_diagnosis_get_ehlo_text (diagnosis), rep->servers);
   if (address != NULL)
     {
-      *source = SOURCE_EHLO;
+      *source = MD_REP_SOURCE_EHLO;
       return address;
     }
 
   if (local == NULL || !md_reputation_address_is_public (local))
     return NULL;
 
-  *source = SOURCE_LOCAL;
+  *source = MD_REP_SOURCE_LOCAL;
   return g_object_ref (local);
 }
 
 static char *
-client_ip_summary (Rep *rep)
+client_ip_summary (MdRep *rep)
 {
   g_autofree char *ip = g_inet_address_to_string (rep->client);
 
   switch (rep->source)
     {
-    case SOURCE_OPTION:
+    case MD_REP_SOURCE_OPTION:
       return g_strdup_printf (_("Checking the internet address you gave: %s."), ip);
-    case SOURCE_LOCAL:
+    case MD_REP_SOURCE_LOCAL:
       return g_strdup_printf (_("Your computer's internet address is %s."), ip);
-    case SOURCE_GREETING:
-    case SOURCE_EHLO:
+    case MD_REP_SOURCE_GREETING:
+    case MD_REP_SOURCE_EHLO:
     default:
       return g_strdup_printf (_("The mail server sees your mail coming from the internet "
                                 "address %s."), ip);
@@ -1431,7 +973,7 @@ client_ip_summary (Rep *rep)
 }
 
 static void
-emit_client_ip (Rep *rep)
+emit_client_ip (MdRep *rep)
 {
   g_autoptr(MdCheck) check = md_check_new (MD_CHECK_REP_CLIENT_IP);
   g_autofree char *ip = NULL;
@@ -1444,7 +986,7 @@ emit_client_ip (Rep *rep)
                        _("Not tested: Mail Doctor could not tell which internet address your "
                          "mail comes from. To find it, search the web for “what is my IP”, "
                          "then check again with that address."), NULL);
-      emit (rep, check);
+      _md_rep_emit (rep, check);
       return;
     }
 
@@ -1453,7 +995,7 @@ emit_client_ip (Rep *rep)
   md_check_set_evidence (check, "ip", ip);
   md_check_set_evidence (check, "source", source_words[rep->source]);
   md_check_finish (check, MD_CHECK_STATUS_PASS, summary, NULL);
-  emit (rep, check);
+  _md_rep_emit (rep, check);
 }
 
 static char *
@@ -1496,7 +1038,7 @@ zones_new (MdKb *kb)
 void
 _md_probe_reputation_start (MdDiagnosis *diagnosis)
 {
-  Rep *rep = g_new0 (Rep, 1);
+  MdRep *rep = g_new0 (MdRep, 1);
   GList *servers = _md_diagnosis_get_server_addresses (diagnosis);
 
   _md_diagnosis_probe_started (diagnosis);

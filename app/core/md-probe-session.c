@@ -8,6 +8,7 @@
  * refuses ends the session, leaving the later checks skipped with the
  * reason. Nothing secret is sent unless the channel is encrypted with a
  * trusted certificate, or the user allowed plaintext explicitly.
+ * Certificate verification is in md-probe-session-tls.c.
  */
 
 #include "md-config.h"
@@ -16,9 +17,8 @@
 
 #include "md-compat.h"
 #include "md-deadline.h"
-#include "md-diagnosis-private.h"
 #include "md-error.h"
-#include "md-smtp-client.h"
+#include "md-probe-session-private.h"
 
 #define QUIT_TIMEOUT_MS 2000
 
@@ -33,41 +33,8 @@ static const MdCheckId session_checks[] = {
   MD_CHECK_SMTP_AUTH,
 };
 
-typedef struct
-{
-  MdDiagnosis  *diagnosis;
-  MdAccount    *account;
-  MdSmtpClient *client;
-  MdDeadline   *deadline;     /* for steps that are not the client's */
-  char         *host;         /* ASCII form, for lookups and TLS names */
-  guint         port;
-  MdSecurity    security;
-
-  GList        *addresses;
-  GList        *next_address;
-  GString      *attempts;
-  GInetAddress *connected;
-
-  MdCheck      *check;        /* the check of the step in progress */
-  char         *skip_summary; /* why the checks not done are skipped */
-  gint64        check_started_us;
-  guint32       emitted;
-
-  MdSmtpCaps   *caps;
-  gboolean      encrypted;
-  MdTlsVerdict  verdict;
-
-  /* Certificate verification runs beside the conversation; AUTH, and the
-   * end of the session, wait for it. */
-  MdCheck      *certificate;
-  gint64        certificate_started_us;
-  gboolean      verifying;
-  gboolean      auth_waiting;
-  gboolean      finish_waiting;
-} Session;
-
 static void
-session_free (Session *s)
+session_free (MdSession *s)
 {
   md_smtp_client_close (s->client);
   g_clear_object (&s->diagnosis);
@@ -87,7 +54,7 @@ session_free (Session *s)
 }
 
 static gboolean
-session_wants (Session   *s,
+session_wants (MdSession *s,
                MdCheckId  id)
 {
   return _md_diagnosis_wants (s->diagnosis, id);
@@ -95,7 +62,7 @@ session_wants (Session   *s,
 
 /* Starts the check of the next step; its duration runs from here. */
 static MdCheck *
-begin_check (Session   *s,
+begin_check (MdSession *s,
              MdCheckId  id)
 {
   g_clear_object (&s->check);
@@ -106,8 +73,8 @@ begin_check (Session   *s,
 }
 
 static void
-emit (Session *s,
-      MdCheck *check)
+emit (MdSession *s,
+      MdCheck   *check)
 {
   if (check == s->check)
     md_check_set_duration_ms (check, (g_get_monotonic_time () - s->check_started_us) / 1000);
@@ -118,7 +85,7 @@ emit (Session *s,
 
 /* Ends the current step's check with @status and emits it. */
 static void
-end_check (Session       *s,
+end_check (MdSession     *s,
            MdCheckStatus  status,
            const char    *summary)
 {
@@ -128,7 +95,7 @@ end_check (Session       *s,
 }
 
 static void
-emit_simple (Session       *s,
+emit_simple (MdSession     *s,
              MdCheckId      id,
              MdCheckStatus  status,
              const char    *summary,
@@ -141,9 +108,9 @@ emit_simple (Session       *s,
   emit (s, check);
 }
 
-static void
-finish (Session    *s,
-        const char *skip_summary)
+void
+_md_session_finish (MdSession  *s,
+                    const char *skip_summary)
 {
   MdDiagnosis *diagnosis = s->diagnosis;
 
@@ -180,26 +147,26 @@ quit_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   g_autofree char *skip = g_steal_pointer (&s->skip_summary);
   g_autoptr(MdSmtpReply) reply = NULL;
 
   /* Whatever the server says to QUIT, the conversation is over. */
   reply = md_smtp_client_command_finish (MD_SMTP_CLIENT (object), result, NULL);
-  finish (s, skip);
+  _md_session_finish (s, skip);
 }
 
 /* Says goodbye (RFC 5321 §4.1.1.10) and ends the session; checks not yet
  * done are skipped with @skip_summary. */
 static void
-quit (Session    *s,
+quit (MdSession  *s,
       const char *skip_summary)
 {
   GCancellable *cancellable = _md_diagnosis_get_cancellable (s->diagnosis);
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      finish (s, skip_summary);
+      _md_session_finish (s, skip_summary);
       return;
     }
 
@@ -212,7 +179,7 @@ quit (Session    *s,
 }
 
 static void
-set_client_timeout (Session *s)
+set_client_timeout (MdSession *s)
 {
   md_smtp_client_set_step_timeout (s->client,
                                    _md_diagnosis_step_timeout (s->diagnosis, MD_STEP_TIMEOUT_MS));
@@ -220,8 +187,8 @@ set_client_timeout (Session *s)
 
 /* Ends the current check with a failure to talk to the server. */
 static void
-fail_io (Session *s,
-         GError  *error)
+fail_io (MdSession *s,
+         GError    *error)
 {
   g_autofree char *summary = NULL;
 
@@ -237,7 +204,7 @@ fail_io (Session *s,
 
 /* Ends the current check with the server's unwelcome reply. */
 static void
-fail_reply (Session           *s,
+fail_reply (MdSession         *s,
             const MdSmtpReply *reply,
             MdSmtpStage        stage)
 {
@@ -250,7 +217,7 @@ fail_reply (Session           *s,
 /* Takes a finished reply: anything but @expected (or no reply at all)
  * ends the current check and the session, and returns FALSE. */
 static gboolean
-reply_ok (Session           *s,
+reply_ok (MdSession         *s,
           const MdSmtpReply *reply,
           GError            *error,
           guint              expected,
@@ -268,15 +235,14 @@ reply_ok (Session           *s,
   return FALSE;
 }
 
-static void step_auth (Session *s);
-static void step_ehlo (Session *s, gboolean after_tls);
-static void step_greeting (Session *s);
-static void step_tls (Session *s, gboolean implicit);
+static void step_ehlo (MdSession *s, gboolean after_tls);
+static void step_greeting (MdSession *s);
+static void step_tls (MdSession *s, gboolean implicit);
 
 /* AUTH */
 
 static gboolean
-pick_mechanism (Session              *s,
+pick_mechanism (MdSession            *s,
                 MdSmtpAuthMechanism  *mechanism,
                 const char          **name)
 {
@@ -297,7 +263,7 @@ pick_mechanism (Session              *s,
 }
 
 static gboolean
-only_oauth (Session *s)
+only_oauth (MdSession *s)
 {
   return s->caps->auth != NULL && s->caps->auth[0] != NULL &&
          (md_smtp_caps_has_auth (s->caps, "XOAUTH2") ||
@@ -309,7 +275,7 @@ auth_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   g_autoptr(MdSmtpReply) reply = NULL;
   GError *error = NULL;
 
@@ -348,7 +314,7 @@ auth_cb (GObject      *object,
 }
 
 static gboolean
-auth_precondition (Session *s)
+auth_precondition (MdSession *s)
 {
   const char *reason = NULL;
   const char *summary = NULL;
@@ -382,8 +348,8 @@ auth_precondition (Session *s)
   return FALSE;
 }
 
-static void
-step_auth (Session *s)
+void
+_md_session_step_auth (MdSession *s)
 {
   MdSmtpAuthMechanism mechanism;
   const char *name = NULL;
@@ -426,7 +392,7 @@ step_auth (Session *s)
 /* SIZE (RFC 1870) */
 
 static void
-emit_size (Session *s)
+emit_size (MdSession *s)
 {
   g_autoptr(MdCheck) check = md_check_new (MD_CHECK_SMTP_SIZE);
 
@@ -449,7 +415,8 @@ emit_size (Session *s)
   emit (s, check);
 }
 
-/* TLS */
+/* TLS; the certificate check, which runs beside the conversation, is in
+ * md-probe-session-tls.c. */
 
 static const char *
 tls_version_name (GTlsProtocolVersion version)
@@ -469,163 +436,12 @@ tls_version_name (GTlsProtocolVersion version)
     }
 }
 
-static GPtrArray *
-peer_chain (GTlsConnection *tls)
-{
-  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
-
-  for (GTlsCertificate *cert = g_tls_connection_get_peer_certificate (tls);
-       cert != NULL && chain->len < 16;
-       cert = g_tls_certificate_get_issuer (cert))
-    {
-      g_autoptr(GByteArray) der = NULL;
-
-      g_object_get (cert, "certificate", &der, NULL);
-      if (der != NULL)
-        g_ptr_array_add (chain, g_bytes_new (der->data, der->len));
-    }
-
-  return chain;
-}
-
-static char *
-format_time (GDateTime *time)
-{
-  return time != NULL ? g_date_time_format_iso8601 (time) : NULL;
-}
-
-static void
-set_certificate_evidence (MdCheck         *check,
-                          const MdTlsInfo *info)
-{
-  const MdTlsCertInfo *leaf;
-  g_autofree char *not_before = NULL;
-  g_autofree char *not_after = NULL;
-  g_autofree char *names = NULL;
-  g_autofree char *length = NULL;
-
-  md_check_set_evidence (check, "verdict", md_tls_verdict_to_string (info->verdict));
-  if (info->chain == NULL || info->chain->len == 0)
-    return;
-
-  leaf = g_ptr_array_index (info->chain, 0);
-  not_before = format_time (leaf->not_before);
-  not_after = format_time (leaf->not_after);
-  names = leaf->names != NULL ? g_strjoinv (", ", leaf->names) : NULL;
-  length = g_strdup_printf ("%u", info->chain->len);
-
-  md_check_set_evidence (check, "subject", leaf->subject);
-  md_check_set_evidence (check, "issuer", leaf->issuer);
-  md_check_set_evidence (check, "not_before", not_before);
-  md_check_set_evidence (check, "not_after", not_after);
-  md_check_set_evidence (check, "names", names);
-  md_check_set_evidence (check, "fingerprint_sha256", leaf->fingerprint_sha256);
-  md_check_set_evidence (check, "chain_length", length);
-  md_check_set_detail (check, info->verdict_detail);
-}
-
-static const char *
-verdict_summary (MdTlsVerdict verdict)
-{
-  switch (verdict)
-    {
-    case MD_TLS_VERDICT_TRUSTED:
-      return _("The server proved its identity with a valid certificate.");
-    case MD_TLS_VERDICT_EXPIRED:
-      return _("The server's certificate has expired. Mail programs refuse it; only the "
-               "provider can renew it.");
-    case MD_TLS_VERDICT_NOT_YET_VALID:
-      return _("The server's certificate is not valid yet. Check that this computer's date "
-               "and time are right.");
-    case MD_TLS_VERDICT_SELF_SIGNED:
-      return _("The server's certificate was made by the server itself, so nobody vouches "
-               "for it. Mail programs warn about it or refuse it.");
-    case MD_TLS_VERDICT_UNKNOWN_ISSUER:
-      return _("The server's certificate comes from an authority this computer does not "
-               "trust.");
-    case MD_TLS_VERDICT_NAME_MISMATCH:
-      return _("The server's certificate is for a different name. Check the server name in "
-               "your settings: the provider's documentation gives the exact one.");
-    case MD_TLS_VERDICT_REVOKED:
-      return _("The server's certificate was withdrawn by its issuer.");
-    case MD_TLS_VERDICT_INSECURE:
-      return _("The server's certificate uses outdated, insecure cryptography.");
-    case MD_TLS_VERDICT_INVALID:
-    default:
-      return _("The server's certificate is not valid.");
-    }
-}
-
-static void
-verify_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Session *s = user_data;
-  g_autoptr(MdTlsInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  MdCheck *check = s->certificate;
-
-  s->verifying = FALSE;
-  md_check_set_duration_ms (check, (g_get_monotonic_time () - s->certificate_started_us) / 1000);
-
-  info = md_tls_verify_chain_finish (result, &error);
-  if (info == NULL)
-    {
-      g_autofree char *summary = NULL;
-
-      _md_diagnosis_fix_error (s->diagnosis, &error);
-      _md_check_set_io_error (check, error);
-      summary = _md_describe_error (error);
-      s->verdict = MD_TLS_VERDICT_INVALID;
-      md_check_set_summary (check, summary);
-      md_check_set_status (check, MD_CHECK_STATUS_ERROR);
-    }
-  else
-    {
-      s->verdict = info->verdict;
-      set_certificate_evidence (check, info);
-      md_check_set_summary (check, verdict_summary (info->verdict));
-      md_check_set_status (check, info->verdict == MD_TLS_VERDICT_TRUSTED
-                                  ? MD_CHECK_STATUS_PASS : MD_CHECK_STATUS_FAIL);
-    }
-
-  s->emitted |= 1u << MD_CHECK_TLS_CERTIFICATE;
-  _md_diagnosis_emit (s->diagnosis, check);
-
-  if (s->finish_waiting)
-    {
-      g_autofree char *skip = g_steal_pointer (&s->skip_summary);
-
-      finish (s, skip);
-    }
-  else if (s->auth_waiting)
-    {
-      s->auth_waiting = FALSE;
-      step_auth (s);
-    }
-}
-
-/* Starts verifying the server's chain with GnuTLS in a worker thread; the
- * conversation goes on meanwhile. */
-static void
-start_verification (Session *s)
-{
-  g_autoptr(GPtrArray) chain = peer_chain (md_smtp_client_get_tls (s->client));
-
-  s->certificate = md_check_new (MD_CHECK_TLS_CERTIFICATE);
-  s->certificate_started_us = g_get_monotonic_time ();
-  s->verifying = TRUE;
-  md_tls_verify_chain_async (chain, s->host, md_account_get_ca_file (s->account),
-                             _md_diagnosis_get_cancellable (s->diagnosis), verify_cb, s);
-}
-
 static void
 handshake_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   GTlsConnection *tls;
   GTlsProtocolVersion version;
   GError *error = NULL;
@@ -654,7 +470,7 @@ handshake_cb (GObject      *object,
   else
     end_check (s, MD_CHECK_STATUS_PASS, _("The connection is encrypted."));
 
-  start_verification (s);
+  _md_session_start_verification (s);
 
   /* After implicit TLS the server greets; after STARTTLS we say hello again,
    * because what the server offered before encryption cannot be trusted. */
@@ -665,8 +481,8 @@ handshake_cb (GObject      *object,
 }
 
 static void
-step_tls (Session  *s,
-          gboolean  implicit)
+step_tls (MdSession *s,
+          gboolean   implicit)
 {
   begin_check (s, MD_CHECK_TLS_HANDSHAKE);
   md_check_set_evidence (s->check, "mode", implicit ? "implicit" : "starttls");
@@ -681,7 +497,7 @@ starttls_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   g_autoptr(MdSmtpReply) reply = NULL;
   GError *error = NULL;
 
@@ -698,7 +514,7 @@ starttls_cb (GObject      *object,
 }
 
 static void
-step_starttls (Session *s)
+step_starttls (MdSession *s)
 {
   begin_check (s, MD_CHECK_TLS_HANDSHAKE);
   md_check_set_evidence (s->check, "mode", "starttls");
@@ -713,7 +529,7 @@ step_starttls (Session *s)
       emit_simple (s, MD_CHECK_TLS_CERTIFICATE, MD_CHECK_STATUS_SKIP,
                    _("Not tested, because the connection is not encrypted"), NULL);
       emit_size (s);
-      step_auth (s);
+      _md_session_step_auth (s);
       return;
     }
 
@@ -728,7 +544,7 @@ step_starttls (Session *s)
  * says ("Hello [203.0.113.5]"), and compares the greeting's name with the
  * server's reverse DNS. */
 static void
-remember_server_words (Session           *s,
+remember_server_words (MdSession         *s,
                        const MdSmtpReply *reply,
                        gboolean           ehlo)
 {
@@ -744,10 +560,12 @@ remember_server_words (Session           *s,
   if (connection != NULL)
     local = g_socket_connection_get_local_address (connection, NULL);
   if (G_IS_INET_SOCKET_ADDRESS (local))
-    _md_diagnosis_set_local_address (s->diagnosis,
-                                     g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
-}
+    {
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (local);
 
+      _md_diagnosis_set_local_address (s->diagnosis, g_inet_socket_address_get_address (inet));
+    }
+}
 
 static char *
 irregularity_words (MdSmtpReplyFlags flags)
@@ -768,10 +586,9 @@ irregularity_words (MdSmtpReplyFlags flags)
   return g_strjoinv (",", list);
 }
 
-
 static void
-after_ehlo (Session  *s,
-            gboolean  after_tls)
+after_ehlo (MdSession *s,
+            gboolean   after_tls)
 {
   if (after_tls || s->security == MD_SECURITY_TLS || s->security == MD_SECURITY_NONE)
     {
@@ -783,7 +600,7 @@ after_ehlo (Session  *s,
           emit_simple (s, MD_CHECK_TLS_CERTIFICATE, MD_CHECK_STATUS_SKIP, why, "security-none");
         }
       emit_size (s);
-      step_auth (s);
+      _md_session_step_auth (s);
       return;
     }
 
@@ -791,7 +608,7 @@ after_ehlo (Session  *s,
 }
 
 static char *
-ehlo_argument (Session *s)
+ehlo_argument (MdSession *s)
 {
   GSocketConnection *connection = md_smtp_client_get_connection (s->client);
   g_autoptr(GSocketAddress) local = NULL;
@@ -814,7 +631,7 @@ ehlo_argument (Session *s)
 }
 
 static void
-record_caps (Session           *s,
+record_caps (MdSession         *s,
              const MdSmtpReply *reply,
              const char        *fallback)
 {
@@ -836,7 +653,7 @@ helo_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   g_autoptr(MdSmtpReply) reply = NULL;
   GError *error = NULL;
 
@@ -857,7 +674,7 @@ ehlo_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   g_autoptr(MdSmtpReply) reply = NULL;
   gboolean after_tls = s->encrypted && s->security != MD_SECURITY_TLS;
   GError *error = NULL;
@@ -897,8 +714,8 @@ ehlo_cb (GObject      *object,
 }
 
 static void
-step_ehlo (Session  *s,
-           gboolean  after_tls)
+step_ehlo (MdSession *s,
+           gboolean   after_tls)
 {
   g_autofree char *arg = ehlo_argument (s);
   g_autofree char *ehlo = g_strconcat ("EHLO ", arg, NULL);
@@ -916,7 +733,7 @@ greeting_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   g_autoptr(MdSmtpReply) reply = NULL;
   GError *error = NULL;
 
@@ -947,7 +764,7 @@ greeting_cb (GObject      *object,
 }
 
 static void
-step_greeting (Session *s)
+step_greeting (MdSession *s)
 {
   begin_check (s, MD_CHECK_SMTP_GREETING);
   set_client_timeout (s);
@@ -957,14 +774,14 @@ step_greeting (Session *s)
 
 /* Connect: every address of the host in turn, each attempt recorded. */
 
-static void connect_next (Session *s);
+static void connect_next (MdSession *s);
 
 static void
 connect_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   GInetAddress *address = s->next_address->data;
   g_autofree char *ip = g_inet_address_to_string (address);
   GError *error = NULL;
@@ -989,7 +806,7 @@ connect_cb (GObject      *object,
 
       md_check_set_evidence (s->check, "attempts", s->attempts->str);
       fail_io (s, error);
-      finish (s, _("Not tested, because the server could not be reached"));
+      _md_session_finish (s, _("Not tested, because the server could not be reached"));
       return;
     }
 
@@ -1007,7 +824,7 @@ connect_cb (GObject      *object,
 }
 
 static void
-connect_next (Session *s)
+connect_next (MdSession *s)
 {
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (s->next_address->data, s->port);
 
@@ -1017,7 +834,7 @@ connect_next (Session *s)
 }
 
 static void
-step_connect (Session *s)
+step_connect (MdSession *s)
 {
   g_autofree char *port = g_strdup_printf ("%u", s->port);
 
@@ -1031,7 +848,7 @@ step_connect (Session *s)
 /* DNS */
 
 static void
-emit_addresses (Session *s)
+emit_addresses (MdSession *s)
 {
   g_autoptr(GString) list = g_string_new (NULL);
 
@@ -1052,7 +869,7 @@ resolve_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  Session *s = user_data;
+  MdSession *s = user_data;
   GError *error = NULL;
 
   s->addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, &error);
@@ -1060,7 +877,7 @@ resolve_cb (GObject      *object,
     {
       md_deadline_fix_error (s->deadline, &error);
       fail_io (s, error);
-      finish (s, _("Not tested, because the server's name could not be found"));
+      _md_session_finish (s, _("Not tested, because the server's name could not be found"));
       return;
     }
 
@@ -1070,7 +887,7 @@ resolve_cb (GObject      *object,
 }
 
 static void
-step_resolve (Session *s)
+step_resolve (MdSession *s)
 {
   g_autoptr(GResolver) resolver = g_resolver_get_default ();
   GInetAddress *literal = g_inet_address_new_from_string (s->host);
@@ -1101,7 +918,7 @@ step_resolve (Session *s)
 void
 _md_probe_session_start (MdDiagnosis *diagnosis)
 {
-  Session *s = g_new0 (Session, 1);
+  MdSession *s = g_new0 (MdSession, 1);
   MdAccount *account = md_diagnosis_get_account (diagnosis);
 
   _md_diagnosis_probe_started (diagnosis);

@@ -72,7 +72,7 @@ fixture_tear_down (Fixture       *f,
    * returned; they hold the resolver until then. */
   md_test_resolver_uninstall (f->resolver);
   md_test_wait_finalized (g_steal_pointer (&f->resolver), 2000);
-  g_assert_finalize_object (f->kb);
+  md_test_wait_finalized (g_steal_pointer (&f->kb), 2000);
 }
 
 static GPtrArray *
