@@ -549,29 +549,6 @@ ehlo_cb (GObject      *object,
                                 md_deadline_get_cancellable (d->deadline), quit_cb, guess);
 }
 
-static char *
-ehlo_command (MdSmtpClient *client)
-{
-  GSocketConnection *connection = md_smtp_client_get_connection (client);
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autofree char *ip = NULL;
-  GInetAddress *address;
-
-  /* Without a name of our own, RFC 5321 §4.1.4 asks for an address literal. */
-  if (connection != NULL)
-    local = g_socket_connection_get_local_address (connection, NULL);
-  if (!G_IS_INET_SOCKET_ADDRESS (local))
-    return g_strdup ("EHLO [127.0.0.1]");
-
-  address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local));
-  ip = g_inet_address_to_string (address);
-
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    return g_strdup_printf ("EHLO [IPv6:%s]", ip);
-
-  return g_strdup_printf ("EHLO [%s]", ip);
-}
-
 static void
 greeting_cb (GObject      *object,
              GAsyncResult *result,
@@ -580,6 +557,7 @@ greeting_cb (GObject      *object,
   Guess *guess = user_data;
   Discover *d = g_task_get_task_data (guess->task);
   g_autoptr(MdSmtpReply) reply = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *ehlo = NULL;
 
   reply = md_smtp_client_read_greeting_finish (MD_SMTP_CLIENT (object), result, NULL);
@@ -589,7 +567,8 @@ greeting_cb (GObject      *object,
       return;
     }
 
-  ehlo = ehlo_command (guess->client);
+  name = md_smtp_client_dup_hello_name (guess->client);
+  ehlo = g_strconcat ("EHLO ", name, NULL);
   md_smtp_client_command_async (guess->client, MD_SMTP_STAGE_EHLO, ehlo, NULL,
                                 guessing_cancellable (d), ehlo_cb, guess);
 }

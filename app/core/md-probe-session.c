@@ -607,29 +607,6 @@ after_ehlo (MdSession *s,
   step_starttls (s);
 }
 
-static char *
-ehlo_argument (MdSession *s)
-{
-  GSocketConnection *connection = md_smtp_client_get_connection (s->client);
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autofree char *ip = NULL;
-  GInetAddress *address;
-
-  /* Without a name of our own, RFC 5321 §4.1.4 asks for an address literal. */
-  if (connection != NULL)
-    local = g_socket_connection_get_local_address (connection, NULL);
-  if (!G_IS_INET_SOCKET_ADDRESS (local))
-    return g_strdup ("[127.0.0.1]");
-
-  address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local));
-  ip = g_inet_address_to_string (address);
-
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    return g_strdup_printf ("[IPv6:%s]", ip);
-
-  return g_strdup_printf ("[%s]", ip);
-}
-
 static void
 record_caps (MdSession         *s,
              const MdSmtpReply *reply,
@@ -684,7 +661,7 @@ ehlo_cb (GObject      *object,
   /* 500/502: the server does not know EHLO; an old one may know HELO. */
   if (reply != NULL && (reply->code == 500 || reply->code == 502) && !s->encrypted)
     {
-      g_autofree char *arg = ehlo_argument (s);
+      g_autofree char *arg = md_smtp_client_dup_hello_name (s->client);
       g_autofree char *helo = g_strconcat ("HELO ", arg, NULL);
 
       set_client_timeout (s);
@@ -717,7 +694,7 @@ static void
 step_ehlo (MdSession *s,
            gboolean   after_tls)
 {
-  g_autofree char *arg = ehlo_argument (s);
+  g_autofree char *arg = md_smtp_client_dup_hello_name (s->client);
   g_autofree char *ehlo = g_strconcat ("EHLO ", arg, NULL);
 
   begin_check (s, MD_CHECK_SMTP_EHLO);

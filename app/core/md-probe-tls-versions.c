@@ -181,6 +181,8 @@ greeting_cb (GObject      *object,
 {
   Attempt *attempt = user_data;
   g_autoptr(MdSmtpReply) reply = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *ehlo = NULL;
 
   reply = md_smtp_client_read_greeting_finish (MD_SMTP_CLIENT (object), result, NULL);
   if (reply == NULL || reply->code != 220)
@@ -189,7 +191,9 @@ greeting_cb (GObject      *object,
       return;
     }
 
-  md_smtp_client_command_async (attempt->client, MD_SMTP_STAGE_EHLO, "EHLO [127.0.0.1]", NULL,
+  name = md_smtp_client_dup_hello_name (attempt->client);
+  ehlo = g_strconcat ("EHLO ", name, NULL);
+  md_smtp_client_command_async (attempt->client, MD_SMTP_STAGE_EHLO, ehlo, NULL,
                                 attempt_cancellable (attempt), ehlo_cb, attempt);
 }
 

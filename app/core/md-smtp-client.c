@@ -128,6 +128,38 @@ md_smtp_client_get_stage (MdSmtpClient *self)
   return self->stage;
 }
 
+/**
+ * md_smtp_client_dup_hello_name:
+ *
+ * Returns: (transfer full): the name to give in EHLO or HELO: this side's
+ *   address as an address literal, which is how a client without a name of
+ *   its own introduces itself (RFC 5321 §4.1.4)
+ */
+char *
+md_smtp_client_dup_hello_name (MdSmtpClient *self)
+{
+  GSocketConnection *connection;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autofree char *ip = NULL;
+  GInetAddress *address;
+
+  g_return_val_if_fail (MD_IS_SMTP_CLIENT (self), NULL);
+
+  connection = md_smtp_client_get_connection (self);
+  if (connection != NULL)
+    local = g_socket_connection_get_local_address (connection, NULL);
+  if (!G_IS_INET_SOCKET_ADDRESS (local))
+    return g_strdup ("[127.0.0.1]");
+
+  address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local));
+  ip = g_inet_address_to_string (address);
+
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("[IPv6:%s]", ip);
+
+  return g_strdup_printf ("[%s]", ip);
+}
+
 static GIOStream *
 current_stream (MdSmtpClient *self)
 {

@@ -31,6 +31,7 @@ GSocketConnection *md_smtp_client_get_connection    (MdSmtpClient         *self)
 GTlsConnection   *md_smtp_client_get_tls            (MdSmtpClient         *self);
 const MdSmtpReply *md_smtp_client_get_last_reply    (MdSmtpClient         *self);
 MdSmtpStage       md_smtp_client_get_stage          (MdSmtpClient         *self);
+char             *md_smtp_client_dup_hello_name     (MdSmtpClient         *self);
 
 void              md_smtp_client_connect_async      (MdSmtpClient         *self,
                                                      GSocketAddress       *address,
