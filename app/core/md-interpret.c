@@ -1,0 +1,828 @@
+/* md-interpret.c: what an error message that a user pastes means
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * People paste whatever their mail program showed them: a bare reply, a
+ * multi-line one, or a bounce message that quotes the reply somewhere in
+ * its prose. So the reading is forgiving: find the first 4xx/5xx reply
+ * code, the RFC 3463 enhanced code, the words that say at which step it
+ * happened, and match the whole text against the catalogue's rules. What
+ * no rule knows still gets the general meaning of its codes, with a
+ * confidence that says how little that is.
+ */
+
+#include "md-config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "md-core-resources.h"
+#include "md-enums.h"
+#include "md-interpret.h"
+#include "md-kb.h"
+
+#define REPLIES_FILE    "replies.json"
+#define REPLIES_VERSION 1
+
+/* Longest reply text kept for display: a paste can be a whole bounce. */
+#define MAX_REPLY_TEXT 4096
+
+/* The ids of md-fix: a rule naming another would offer a fix that does
+ * not exist. */
+static const char * const fix_ids[] = {
+  "check-server-status", "slow-down", "verify-settings", "check-blocklists",
+  "clear-outbox", "setup-sender-auth", "retry-later", "check-network",
+  "update-mail-program", "app-password", "antivirus-tls", "contact-provider",
+  NULL
+};
+
+/* Words that say at which step of the conversation the reply came, as
+ * Postfix, Exim, Exchange and mail programs write them. The first match
+ * in this order wins, so longer phrases come before shorter ones. */
+static const struct
+{
+  const char  *words;
+  MdSmtpStage  stage;
+} stage_words[] = {
+  { "in reply to mail from", MD_SMTP_STAGE_MAIL },
+  { "after mail from", MD_SMTP_STAGE_MAIL },
+  { "sending mail from", MD_SMTP_STAGE_MAIL },
+  { "in reply to rcpt to", MD_SMTP_STAGE_RCPT },
+  { "after rcpt to", MD_SMTP_STAGE_RCPT },
+  { "sending rcpt to", MD_SMTP_STAGE_RCPT },
+  { "end of data", MD_SMTP_STAGE_DATA },
+  { "in reply to data", MD_SMTP_STAGE_DATA },
+  { "after data", MD_SMTP_STAGE_DATA },
+  { "sending message body", MD_SMTP_STAGE_DATA },
+  { "in reply to ehlo", MD_SMTP_STAGE_EHLO },
+  { "in reply to helo", MD_SMTP_STAGE_EHLO },
+  { "after ehlo", MD_SMTP_STAGE_EHLO },
+  { "after helo", MD_SMTP_STAGE_EHLO },
+  { "sending ehlo", MD_SMTP_STAGE_EHLO },
+  { "sending helo", MD_SMTP_STAGE_EHLO },
+  { "in reply to starttls", MD_SMTP_STAGE_STARTTLS },
+  { "after starttls", MD_SMTP_STAGE_STARTTLS },
+  { "in reply to auth", MD_SMTP_STAGE_AUTH },
+  { "after auth", MD_SMTP_STAGE_AUTH },
+  { "while authenticating", MD_SMTP_STAGE_AUTH },
+  { "in reply to quit", MD_SMTP_STAGE_QUIT },
+  { "refused to talk to me", MD_SMTP_STAGE_GREETING },
+  { "greeting", MD_SMTP_STAGE_GREETING },
+  { "banner", MD_SMTP_STAGE_GREETING },
+  { "at connect", MD_SMTP_STAGE_CONNECT },
+  { "on connect", MD_SMTP_STAGE_CONNECT },
+  { "while connecting", MD_SMTP_STAGE_CONNECT },
+  { "connect to ", MD_SMTP_STAGE_CONNECT },
+};
+
+/* One rule, or one row of the fallback tables (then `key` is "X.4.2" or
+ * "421" and the other match fields are unset). */
+typedef struct
+{
+  char     *id;
+  char     *key;
+  char     *provider;
+  guint     code;
+  char     *enhanced;      /* exact, or a prefix when it ends in '.' or '*' */
+  GStrv     markers;       /* lower case; any one of them must be there */
+  MdCause   cause;
+  double    confidence;
+  char     *explanation;
+  GStrv     fixes;
+} Entry;
+
+typedef struct
+{
+  char  *name;
+  GStrv  markers;
+} Provider;
+
+struct _MdInterpretCatalogue
+{
+  GPtrArray *rules;       /* Entry */
+  GPtrArray *enhanced;    /* Entry, keyed "X.s" or "X.s.d" */
+  GPtrArray *reply_codes; /* Entry, keyed "421" or "4" */
+  GPtrArray *providers;   /* Provider */
+};
+
+/* What the text says, before any rule is applied. */
+typedef struct
+{
+  char        *lower;      /* valid UTF-8, lower case, capped */
+  guint        code;
+  char        *enhanced;
+  char        *reply_text;
+} Reading;
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->id);
+  g_free (entry->key);
+  g_free (entry->provider);
+  g_free (entry->enhanced);
+  g_strfreev (entry->markers);
+  g_free (entry->explanation);
+  g_strfreev (entry->fixes);
+  g_free (entry);
+}
+
+static void
+provider_free (gpointer data)
+{
+  Provider *provider = data;
+
+  g_free (provider->name);
+  g_strfreev (provider->markers);
+  g_free (provider);
+}
+
+static void
+reading_clear (Reading *reading)
+{
+  g_clear_pointer (&reading->lower, g_free);
+  g_clear_pointer (&reading->enhanced, g_free);
+  g_clear_pointer (&reading->reply_text, g_free);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Entry, entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Provider, provider_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reading, reading_clear)
+
+void
+md_interpret_catalogue_free (MdInterpretCatalogue *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  g_clear_pointer (&self->enhanced, g_ptr_array_unref);
+  g_clear_pointer (&self->reply_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_free (self);
+}
+
+void
+md_interpretation_free (MdInterpretation *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->enhanced);
+  g_free (self->provider);
+  g_free (self->explanation);
+  g_strfreev (self->fixes);
+  g_free (self->rule_id);
+  g_free (self->reply_text);
+  g_free (self);
+}
+
+/* Loading ------------------------------------------------------------- */
+
+static gboolean G_GNUC_PRINTF (3, 4)
+invalid (const char  *where,
+         GError     **error,
+         const char  *format,
+         ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               _("The built-in knowledge base is damaged: %s, %s: %s"),
+               REPLIES_FILE, where, detail);
+
+  return FALSE;
+}
+
+/* Unlike json_object_get_array_member, quiet when the member is missing
+ * or is something else. */
+static JsonArray *
+get_array (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static gboolean
+read_string_list (JsonObject   *object,
+                  const char   *member,
+                  gboolean      lower,
+                  GStrv        *out,
+                  const char   *where,
+                  GError      **error)
+{
+  JsonArray *array = get_array (object, member);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n;
+
+  if (array == NULL)
+    return invalid (where, error, _("“%s” must be a list"), member);
+
+  n = json_array_get_length (array);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      const char *item = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+      g_autofree char *copy = NULL;
+
+      if (item == NULL || *item == '\0')
+        return invalid (where, error, _("“%s” holds an empty or non-text item"), member);
+
+      copy = lower ? g_utf8_strdown (item, -1) : g_strdup (item);
+      g_strv_builder_add (builder, copy);
+    }
+
+  *out = g_strv_builder_end (builder);
+
+  return TRUE;
+}
+
+static gboolean
+read_meaning (JsonObject  *object,
+              Entry       *entry,
+              const char  *where,
+              GError     **error)
+{
+  g_autoptr(GEnumClass) causes = g_type_class_ref (MD_TYPE_CAUSE);
+  const char *cause = json_object_get_string_member_with_default (object, "cause", "");
+  const char *explanation = json_object_get_string_member_with_default (object, "explanation", "");
+  GEnumValue *value = g_enum_get_value_by_nick (causes, cause);
+
+  if (value == NULL)
+    return invalid (where, error, _("“%s” is not a known cause"), cause);
+  entry->cause = value->value;
+
+  entry->confidence = json_object_get_double_member_with_default (object, "confidence", -1);
+  if (entry->confidence <= 0 || entry->confidence > 1)
+    return invalid (where, error, _("the confidence must be above 0 and at most 1"));
+
+  if (*explanation == '\0')
+    return invalid (where, error, _("the explanation is missing"));
+  /* The texts are shown to users: they go through the catalogue like the
+   * strings of the code. */
+  entry->explanation = g_strdup (g_dgettext (GETTEXT_PACKAGE, explanation));
+
+  if (!read_string_list (object, "fixes", FALSE, &entry->fixes, where, error))
+    return FALSE;
+  for (guint i = 0; entry->fixes[i] != NULL; i++)
+    if (!g_strv_contains (fix_ids, entry->fixes[i]))
+      return invalid (where, error, _("“%s” is not a known fix"), entry->fixes[i]);
+
+  return TRUE;
+}
+
+static const char *
+nullable_string (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+static Entry *
+read_rule (JsonObject  *object,
+           GError     **error)
+{
+  g_autoptr(Entry) entry = g_new0 (Entry, 1);
+  const char *id = nullable_string (object, "id");
+  JsonNode *code = json_object_get_member (object, "code");
+
+  if (id == NULL || *id == '\0')
+    {
+      invalid (_("a rule"), error, _("the id is missing"));
+      return NULL;
+    }
+  entry->id = g_strdup (id);
+  entry->provider = g_strdup (nullable_string (object, "provider"));
+  entry->enhanced = g_strdup (nullable_string (object, "enhanced"));
+  if (code != NULL && JSON_NODE_HOLDS_VALUE (code))
+    entry->code = (guint) CLAMP (json_node_get_int (code), 0, 999);
+
+  if (!read_string_list (object, "markers", TRUE, &entry->markers, id, error) ||
+      !read_meaning (object, entry, id, error))
+    return NULL;
+
+  /* A rule with nothing to match would swallow every text. */
+  if (entry->code == 0 && entry->enhanced == NULL && entry->markers[0] == NULL)
+    {
+      invalid (id, error, _("the rule matches nothing in particular"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&entry);
+}
+
+static Entry *
+read_table_row (JsonObject  *object,
+                GError     **error)
+{
+  g_autoptr(Entry) entry = g_new0 (Entry, 1);
+  const char *key = nullable_string (object, "code");
+
+  if (key == NULL || *key == '\0')
+    {
+      invalid (_("a code table"), error, _("the code is missing"));
+      return NULL;
+    }
+  entry->key = g_strdup (key);
+  entry->markers = g_new0 (char *, 1);
+
+  if (!read_meaning (object, entry, key, error))
+    return NULL;
+
+  return g_steal_pointer (&entry);
+}
+
+static Provider *
+read_provider (JsonObject  *object,
+               GError     **error)
+{
+  g_autoptr(Provider) provider = g_new0 (Provider, 1);
+  const char *name = nullable_string (object, "name");
+
+  if (name == NULL || *name == '\0')
+    {
+      invalid (_("a provider"), error, _("the name is missing"));
+      return NULL;
+    }
+  provider->name = g_strdup (name);
+
+  if (!read_string_list (object, "markers", TRUE, &provider->markers, name, error))
+    return NULL;
+
+  return g_steal_pointer (&provider);
+}
+
+typedef gpointer (*ReadFunc) (JsonObject *object,
+                              GError    **error);
+
+static GPtrArray *
+read_array (JsonObject      *root,
+            const char      *member,
+            ReadFunc         read,
+            GDestroyNotify   free_func,
+            GError         **error)
+{
+  JsonArray *array = get_array (root, member);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (free_func);
+
+  if (array == NULL)
+    {
+      invalid (member, error, _("the list is missing"));
+      return NULL;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      gpointer item;
+
+      if (object == NULL)
+        {
+          invalid (member, error, _("item %u is not an object"), i + 1);
+          return NULL;
+        }
+      if ((item = read (object, error)) == NULL)
+        return NULL;
+      g_ptr_array_add (items, item);
+    }
+
+  return g_steal_pointer (&items);
+}
+
+MdInterpretCatalogue *
+md_interpret_catalogue_new_from_bytes (GBytes  *json,
+                                       GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(MdInterpretCatalogue) self = g_new0 (MdInterpretCatalogue, 1);
+  gconstpointer data;
+  gsize len;
+  JsonNode *root_node;
+  JsonObject *root;
+
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (json, &len);
+  if (!json_parser_load_from_data (parser, data, (gssize) len, error))
+    return NULL;
+
+  root_node = json_parser_get_root (parser);
+  root = root_node != NULL && JSON_NODE_HOLDS_OBJECT (root_node)
+    ? json_node_get_object (root_node) : NULL;
+  if (root == NULL || json_object_get_int_member_with_default (root, "version", 0) != REPLIES_VERSION)
+    {
+      invalid (_("the file"), error, _("not version %d of the catalogue"), REPLIES_VERSION);
+      return NULL;
+    }
+
+  if ((self->rules = read_array (root, "rules", (ReadFunc) read_rule, entry_free, error)) == NULL ||
+      (self->enhanced = read_array (root, "enhanced_codes", (ReadFunc) read_table_row,
+                                    entry_free, error)) == NULL ||
+      (self->reply_codes = read_array (root, "reply_codes", (ReadFunc) read_table_row,
+                                       entry_free, error)) == NULL ||
+      (self->providers = read_array (root, "providers", (ReadFunc) read_provider,
+                                     provider_free, error)) == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+MdInterpretCatalogue *
+md_interpret_catalogue_new (GError **error)
+{
+  g_autoptr(GBytes) json = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  json = g_resource_lookup_data (md_core_get_resource (),
+                                 MD_KB_RESOURCE_PATH "/" REPLIES_FILE,
+                                 G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (json == NULL)
+    return NULL;
+
+  return md_interpret_catalogue_new_from_bytes (json, error);
+}
+
+/* Reading the text ---------------------------------------------------- */
+
+static gboolean
+is_digit (char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* Reads RFC 3463 "class.subject.detail" at @p: class 2, 4 or 5, subject
+ * 0..7, detail of 1..3 digits, not glued to more digits or dots (so that
+ * IP addresses and Yahoo's "4.16.55.1" are not taken for one). */
+static char *
+read_enhanced_at (const char *p,
+                  gsize      *consumed)
+{
+  gsize n = 0;
+
+  if (p[0] != '2' && p[0] != '4' && p[0] != '5')
+    return NULL;
+  if (p[1] != '.' || p[2] < '0' || p[2] > '7' || p[3] != '.' || !is_digit (p[4]))
+    return NULL;
+  for (n = 4; n < 7 && is_digit (p[n]); n++)
+    ;
+  if (is_digit (p[n]) || (p[n] == '.' && is_digit (p[n + 1])))
+    return NULL;
+
+  *consumed = n;
+
+  return g_strndup (p, n);
+}
+
+/* A reply code stands alone: after a separator such as "smtp;", "said: ",
+ * a quote or the start of a line, and before a space, '-', ':' or the end. */
+static gboolean
+is_reply_code_at (const char *text,
+                  const char *p)
+{
+  char before = p > text ? p[-1] : ' ';
+
+  if ((p[0] != '4' && p[0] != '5') || p[1] < '0' || p[1] > '5' || !is_digit (p[2]))
+    return FALSE;
+  if (is_digit (before) || before == '.' || g_ascii_isalpha (before))
+    return FALSE;
+
+  return p[3] == '\0' || p[3] == ' ' || p[3] == '-' || p[3] == ':' ||
+         p[3] == '\r' || p[3] == '\n' || p[3] == '\'' || p[3] == '"' || p[3] == '>';
+}
+
+static char *
+find_enhanced_anywhere (const char *text,
+                        char        class_digit)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      gsize consumed;
+      char *enhanced;
+
+      if (p > text && (is_digit (p[-1]) || p[-1] == '.'))
+        continue;
+      if (class_digit != '\0' && *p != class_digit)
+        continue;
+      if ((enhanced = read_enhanced_at (p, &consumed)) != NULL)
+        return enhanced;
+    }
+
+  return NULL;
+}
+
+/* The reply from its code to the end of its line, with the lines that
+ * continue it ("421-..." followed by "421 ..."), without their codes. */
+static char *
+collect_reply_text (const char *start)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *line = start;
+
+  while (line != NULL && out->len < MAX_REPLY_TEXT)
+    {
+      const char *end = strchr (line, '\n');
+      gsize len = end != NULL ? (gsize) (end - line) : strlen (line);
+      g_autofree char *piece = g_strstrip (g_strndup (line, len));
+      gboolean more = strlen (piece) > 3 && piece[3] == '-';
+
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, out->len > 0 && strlen (piece) > 3 ? piece + 4 : piece);
+
+      if (!more || end == NULL || strncmp (end + 1, start, 3) != 0)
+        break;
+      line = end + 1;
+    }
+
+  if (out->len > MAX_REPLY_TEXT)
+    {
+      const char *cut = g_utf8_find_prev_char (out->str, out->str + MAX_REPLY_TEXT);
+
+      g_string_truncate (out, cut != NULL ? (gsize) (cut - out->str) : 0);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+read_text (const char *text,
+           Reading    *reading)
+{
+  gsize len = text != NULL ? strnlen (text, MD_INTERPRET_MAX_TEXT) : 0;
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", (gssize) len);
+  const char *reply = NULL;
+
+  reading->lower = g_utf8_strdown (valid, -1);
+
+  for (const char *p = valid; *p != '\0' && reply == NULL; p++)
+    if (is_reply_code_at (valid, p))
+      reply = p;
+
+  if (reply != NULL)
+    {
+      const char *after = reply + 3;
+      gsize consumed;
+
+      reading->code = (guint) g_ascii_strtoull (reply, NULL, 10);
+      reading->reply_text = collect_reply_text (reply);
+      after += strspn (after, " -:");
+      reading->enhanced = read_enhanced_at (after, &consumed);
+      if (reading->enhanced != NULL && reading->enhanced[0] != reply[0])
+        g_clear_pointer (&reading->enhanced, g_free);
+    }
+
+  /* qmail writes "(#4.3.0)" at the end; a bounce may quote only the
+   * enhanced code. */
+  if (reading->enhanced == NULL)
+    reading->enhanced = find_enhanced_anywhere (valid, reply != NULL ? reply[0] : '\0');
+}
+
+static gboolean
+find_stage (const char  *lower,
+            MdSmtpStage *stage)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (stage_words); i++)
+    if (strstr (lower, stage_words[i].words) != NULL)
+      {
+        *stage = stage_words[i].stage;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static gboolean
+has_any_marker (const char         *lower,
+                const char * const *markers)
+{
+  for (guint i = 0; markers[i] != NULL; i++)
+    if (strstr (lower, markers[i]) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static const char *
+find_provider (const MdInterpretCatalogue *self,
+               const char                 *lower)
+{
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      const Provider *provider = g_ptr_array_index (self->providers, i);
+
+      if (has_any_marker (lower, (const char * const *) provider->markers))
+        return provider->name;
+    }
+
+  return NULL;
+}
+
+/* "4.7.28" matches itself only; "4.7." and "4.7.5*" match what starts
+ * with them. */
+static gboolean
+enhanced_matches (const char *pattern,
+                  const char *enhanced)
+{
+  gsize len = strlen (pattern);
+
+  if (enhanced == NULL)
+    return FALSE;
+  if (len > 0 && pattern[len - 1] == '*')
+    return strncmp (enhanced, pattern, len - 1) == 0;
+  if (len > 0 && pattern[len - 1] == '.')
+    return strncmp (enhanced, pattern, len) == 0;
+
+  return strcmp (enhanced, pattern) == 0;
+}
+
+static gboolean
+rule_matches (const Entry   *rule,
+              const Reading *reading)
+{
+  if (rule->code != 0 && rule->code != reading->code)
+    return FALSE;
+  if (rule->enhanced != NULL && !enhanced_matches (rule->enhanced, reading->enhanced))
+    return FALSE;
+  /* Without any code, only the wording can tell what the text is about. */
+  if (reading->code == 0 && reading->enhanced == NULL && rule->markers[0] == NULL)
+    return FALSE;
+
+  return rule->markers[0] == NULL ||
+         has_any_marker (reading->lower, (const char * const *) rule->markers);
+}
+
+/* The most confident rule wins; on a tie, the one written first. */
+static const Entry *
+find_rule (const MdInterpretCatalogue *self,
+           const Reading              *reading)
+{
+  const Entry *best = NULL;
+
+  for (guint i = 0; i < self->rules->len; i++)
+    {
+      const Entry *rule = g_ptr_array_index (self->rules, i);
+
+      if ((best == NULL || rule->confidence > best->confidence) && rule_matches (rule, reading))
+        best = rule;
+    }
+
+  return best;
+}
+
+static const Entry *
+find_row (GPtrArray  *table,
+          const char *key)
+{
+  for (guint i = 0; i < table->len; i++)
+    {
+      const Entry *row = g_ptr_array_index (table, i);
+
+      if (g_strcmp0 (row->key, key) == 0)
+        return row;
+    }
+
+  return NULL;
+}
+
+/* What RFC 3463 says of the enhanced code: its detail row, else its
+ * subject's. */
+static const Entry *
+find_enhanced_row (const MdInterpretCatalogue *self,
+                   const char                 *enhanced)
+{
+  g_autofree char *key = NULL;
+  const Entry *row;
+  const char *last_dot;
+
+  if (enhanced == NULL)
+    return NULL;
+
+  key = g_strconcat ("X", enhanced + 1, NULL);
+  if ((row = find_row (self->enhanced, key)) != NULL)
+    return row;
+
+  last_dot = strrchr (key, '.');
+  key[last_dot - key] = '\0';
+
+  return find_row (self->enhanced, key);
+}
+
+static const Entry *
+find_code_row (const MdInterpretCatalogue *self,
+               guint                       code)
+{
+  char key[8];
+  const Entry *row;
+
+  if (code == 0)
+    return NULL;
+
+  g_snprintf (key, sizeof key, "%u", code);
+  if ((row = find_row (self->reply_codes, key)) != NULL)
+    return row;
+
+  key[1] = '\0';
+
+  return find_row (self->reply_codes, key);
+}
+
+static char *
+fallback_id (const Entry *row,
+             gboolean     enhanced)
+{
+  return g_strconcat (enhanced ? "enhanced:" : "code:", row->key, NULL);
+}
+
+static void
+apply_entry (MdInterpretation *result,
+             const Entry      *entry,
+             double            confidence)
+{
+  result->cause = entry->cause;
+  result->confidence = confidence;
+  result->explanation = g_strdup (entry->explanation);
+  result->fixes = g_strdupv (entry->fixes);
+}
+
+static void
+apply_fallback (const MdInterpretCatalogue *self,
+                const Reading              *reading,
+                MdInterpretation           *result)
+{
+  const Entry *by_enhanced = find_enhanced_row (self, reading->enhanced);
+  const Entry *by_code = find_code_row (self, reading->code);
+  gboolean use_enhanced = by_enhanced != NULL &&
+    (by_code == NULL || by_enhanced->confidence >= by_code->confidence);
+  const Entry *row = use_enhanced ? by_enhanced : by_code;
+
+  if (row == NULL)
+    {
+      result->cause = MD_CAUSE_UNKNOWN;
+      result->confidence = 0;
+      result->explanation = g_strdup (_("We could not find an error code in this text, so we "
+                                        "cannot tell what went wrong. Please paste the whole "
+                                        "message you received, including any numbers such "
+                                        "as 421."));
+      result->fixes = g_new0 (char *, 1);
+      return;
+    }
+
+  /* The tables say what a code means in general, never more. */
+  apply_entry (result, row, MIN (row->confidence, 0.5));
+  result->rule_id = fallback_id (row, use_enhanced);
+}
+
+MdInterpretation *
+md_interpret_error_text (const MdInterpretCatalogue *catalogue,
+                         const char                 *text)
+{
+  g_autoptr(MdInterpretation) result = g_new0 (MdInterpretation, 1);
+  g_auto(Reading) reading = { 0 };
+  const Entry *rule;
+
+  g_return_val_if_fail (catalogue != NULL, NULL);
+
+  read_text (text, &reading);
+
+  result->code = reading.code;
+  result->enhanced = g_strdup (reading.enhanced);
+  result->reply_text = g_strdup (reading.reply_text);
+  result->has_stage = find_stage (reading.lower, &result->stage);
+
+  rule = find_rule (catalogue, &reading);
+  if (rule != NULL)
+    {
+      gboolean has_code = reading.code != 0 || reading.enhanced != NULL;
+
+      /* Words alone, without a code, may be about something else. */
+      apply_entry (result, rule, has_code ? rule->confidence : rule->confidence / 2);
+      result->rule_id = g_strdup (rule->id);
+      result->provider = g_strdup (rule->provider);
+    }
+  else
+    {
+      apply_fallback (catalogue, &reading, result);
+    }
+
+  if (result->provider == NULL)
+    result->provider = g_strdup (find_provider (catalogue, reading.lower));
+
+  return g_steal_pointer (&result);
+}
