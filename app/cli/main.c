@@ -22,7 +22,8 @@ print_usage (FILE *stream)
            _("Usage: mail-doctor-cli COMMAND [OPTIONS]"),
            _("Commands:"),
            _("  check     Check an outgoing mail server and say what is wrong\n"
-             "  discover  Suggest the outgoing server settings for an email address"),
+             "  discover  Suggest the outgoing server settings for an email address\n"
+             "  explain   Say what an error message from your mail program means"),
            _("Run “mail-doctor-cli COMMAND --help” for the options of a command."));
 }
 
@@ -134,6 +135,8 @@ main (int    argc,
     return md_cli_check (argc - 1, argv + 1);
   if (g_str_equal (command, "discover"))
     return md_cli_discover (argc - 1, argv + 1);
+  if (g_str_equal (command, "explain"))
+    return md_cli_explain (argc - 1, argv + 1);
 
   md_cli_print_error (_("Unknown command “%s”"), command);
   print_usage (stderr);

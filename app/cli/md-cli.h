@@ -25,6 +25,8 @@ int  md_cli_check        (int          argc,
                           char       **argv);
 int  md_cli_discover     (int          argc,
                           char       **argv);
+int  md_cli_explain      (int          argc,
+                          char       **argv);
 void md_cli_print_error  (const char  *format,
                           ...) G_GNUC_PRINTF (1, 2);
 gboolean md_cli_write_output (const char  *path,
