@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Redaction is structural: a report copies the account's settings field by
- * field, and has no field that could hold the password.
+ * field, and has no field that could hold the password. A report read back
+ * from a file also comes from strangers (a user sends it to a helpdesk), so
+ * reading it is bounded and every string it shows is made harmless first.
  */
 
 #include "md-config.h"
@@ -13,21 +15,8 @@
 #include <json-glib/json-glib.h>
 
 #include "md-account.h"
-#include "md-report.h"
+#include "md-report-private.h"
 
-struct _MdReport
-{
-  GObject       parent_instance;
-
-  char         *email;
-  char         *host;
-  guint         port;
-  MdSecurity    security;
-  char         *username;
-
-  GListStore   *checks;
-  MdTranscript *transcript;
-};
 
 G_DEFINE_FINAL_TYPE (MdReport, md_report, G_TYPE_OBJECT)
 
@@ -41,6 +30,8 @@ md_report_finalize (GObject *object)
   g_clear_pointer (&self->username, g_free);
   g_clear_object (&self->checks);
   g_clear_object (&self->transcript);
+  g_clear_pointer (&self->findings, json_node_unref);
+  g_clear_pointer (&self->fixes, json_node_unref);
 
   G_OBJECT_CLASS (md_report_parent_class)->finalize (object);
 }
@@ -166,6 +157,22 @@ add_check (JsonBuilder *builder,
 }
 
 static void
+add_list (JsonBuilder *builder,
+          const char  *name,
+          JsonNode    *list)
+{
+  json_builder_set_member_name (builder, name);
+  if (list != NULL)
+    {
+      json_builder_add_value (builder, json_node_copy (list));
+      return;
+    }
+
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+}
+
+static void
 add_transcript (MdReport    *self,
                 JsonBuilder *builder)
 {
@@ -218,12 +225,8 @@ md_report_to_json (MdReport *self)
     }
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "findings");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "fixes");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
+  add_list (builder, "findings", self->findings);
+  add_list (builder, "fixes", self->fixes);
 
   add_transcript (self, builder);
   json_builder_end_object (builder);
@@ -235,28 +238,550 @@ md_report_to_json (MdReport *self)
   return json_generator_to_data (generator, NULL);
 }
 
+/* Reading JSON */
+
+/* json-glib parses nested arrays and objects by recursion, so a few
+ * megabytes of "[" would exhaust the stack; a report nests five deep. */
+#define MAX_DEPTH 32
+
+static gboolean
+nesting_is_shallow (const char *json,
+                    gsize       length)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = json[i];
+
+      if (in_string && c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = !in_string;
+      else if (!in_string && (c == '[' || c == '{') && ++depth > MAX_DEPTH)
+        return FALSE;
+      else if (!in_string && (c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+set_damaged (GError     **error,
+             const char  *where,
+             const char  *name,
+             const char  *problem)
+{
+  /* Translators: “In check 3, “status” is not one we know.” */
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               _("This report is damaged. In %s, “%s” %s."), where, name, problem);
+  return FALSE;
+}
+
+/* The report is written for people to read, so a member that is not
+ * needed may be missing or null. */
+static gboolean
+is_absent (JsonNode *node)
+{
+  return node == NULL || JSON_NODE_HOLDS_NULL (node);
+}
+
+static gboolean
+get_string (JsonObject  *object,
+            const char  *name,
+            const char  *where,
+            const char **value,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = NULL;
+  if (is_absent (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return set_damaged (error, where, name, _("is not text"));
+
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+get_required_string (JsonObject  *object,
+                     const char  *name,
+                     const char  *where,
+                     const char **value,
+                     GError     **error)
+{
+  if (!get_string (object, name, where, value, error))
+    return FALSE;
+
+  if (*value == NULL)
+    return set_damaged (error, where, name, _("is missing"));
+
+  return TRUE;
+}
+
+static gboolean
+get_uint (JsonObject  *object,
+          const char  *name,
+          const char  *where,
+          guint        max,
+          guint       *value,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  gint64 number;
+
+  *value = 0;
+  if (is_absent (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return set_damaged (error, where, name, _("is not a whole number"));
+
+  number = json_node_get_int (node);
+  if (number < 0 || number > max)
+    return set_damaged (error, where, name, _("is out of range"));
+
+  *value = (guint)number;
+  return TRUE;
+}
+
+static gboolean
+get_container (JsonObject  *object,
+               const char  *name,
+               const char  *where,
+               JsonNodeType type,
+               JsonNode   **value,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = NULL;
+  if (is_absent (node))
+    return TRUE;
+
+  if (JSON_NODE_TYPE (node) != type)
+    return set_damaged (error, where, name,
+                        type == JSON_NODE_ARRAY ? _("is not a list") : _("is not a group"));
+
+  *value = node;
+  return TRUE;
+}
+
+/* Strings from a file may carry terminal escapes or broken UTF-8; lines
+ * are cleaned one by one so that a detail keeps its line breaks. */
+static char *
+clean_text (const char *text)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = md_transcript_sanitize (lines[i], -1);
+
+      g_free (lines[i]);
+      lines[i] = line;
+    }
+
+  return g_strjoinv ("\n", lines);
+}
+
+/* Structural redaction, for what is kept as read: a member called
+ * "password" anywhere in the file is dropped before anything is kept. */
+static void
+drop_passwords (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        drop_passwords (json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) names = json_object_get_members (object);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          if (g_ascii_strcasecmp (l->data, "password") == 0)
+            json_object_remove_member (object, l->data);
+          else
+            drop_passwords (json_object_get_member (object, l->data));
+        }
+    }
+}
+
+static gboolean
+read_version (JsonObject  *root,
+              GError     **error)
+{
+  guint version;
+
+  if (!get_uint (root, "version", _("the report"), G_MAXUINT, &version, error))
+    return FALSE;
+
+  if (version == 0)
+    return set_damaged (error, _("the report"), "version", _("is missing"));
+
+  if (version > MD_REPORT_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("This report was saved by a newer Mail Doctor (format %u). "
+                     "Update Mail Doctor to open it."), version);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_account (MdReport    *self,
+              JsonObject  *root,
+              GError     **error)
+{
+  const char *where = _("the account");
+  const char *email, *host, *security, *username;
+  JsonNode *node;
+  JsonObject *account;
+
+  if (!get_container (root, "account", _("the report"), JSON_NODE_OBJECT, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  account = json_node_get_object (node);
+  if (!get_string (account, "email", where, &email, error) ||
+      !get_string (account, "host", where, &host, error) ||
+      !get_uint (account, "port", where, G_MAXUINT16, &self->port, error) ||
+      !get_string (account, "security", where, &security, error) ||
+      !get_string (account, "username", where, &username, error))
+    return FALSE;
+
+  if (security != NULL && !md_security_from_string (security, &self->security))
+    return set_damaged (error, where, "security", _("is not one we know"));
+
+  self->email = clean_text (email);
+  self->host = clean_text (host);
+  self->username = clean_text (username);
+  return TRUE;
+}
+
+static gboolean
+read_evidence (MdCheck     *check,
+               JsonObject  *object,
+               const char  *where,
+               GError     **error)
+{
+  JsonNode *node;
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+
+  if (!get_container (object, "evidence", where, JSON_NODE_OBJECT, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  /* The order of the evidence is the order a person reads it in. */
+  json_object_iter_init_ordered (&iter, json_node_get_object (node));
+  while (json_object_iter_next_ordered (&iter, &key, &value))
+    {
+      g_autofree char *clean_key = NULL;
+      g_autofree char *clean_value = NULL;
+
+      if (is_absent (value))
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        return set_damaged (error, where, key, _("is not text"));
+
+      clean_key = clean_text (key);
+      clean_value = clean_text (json_node_get_string (value));
+      md_check_set_evidence (check, clean_key, clean_value);
+    }
+
+  return TRUE;
+}
+
+static MdCheck *
+read_check (JsonNode    *node,
+            const char  *where,
+            GError     **error)
+{
+  g_autoptr(MdCheck) check = NULL;
+  g_autofree char *clean_summary = NULL;
+  g_autofree char *clean_detail = NULL;
+  const char *id, *status, *summary, *detail;
+  MdCheckId check_id;
+  MdCheckStatus check_status;
+  JsonObject *object;
+  guint duration_ms;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_damaged (error, where, "{}", _("is missing"));
+      return NULL;
+    }
+
+  object = json_node_get_object (node);
+  if (!get_required_string (object, "id", where, &id, error) ||
+      !get_required_string (object, "status", where, &status, error) ||
+      !get_string (object, "summary", where, &summary, error) ||
+      !get_string (object, "detail", where, &detail, error) ||
+      !get_uint (object, "duration_ms", where, G_MAXUINT, &duration_ms, error))
+    return NULL;
+
+  if (!md_check_id_from_string (id, &check_id))
+    {
+      set_damaged (error, where, id, _("is not a check we know"));
+      return NULL;
+    }
+  if (!md_check_status_from_string (status, &check_status))
+    {
+      set_damaged (error, where, status, _("is not a result we know"));
+      return NULL;
+    }
+
+  check = md_check_new (check_id);
+  clean_summary = clean_text (summary != NULL ? summary : "");
+  clean_detail = clean_text (detail);
+  md_check_finish (check, check_status, clean_summary, clean_detail);
+  md_check_set_duration_ms (check, duration_ms);
+
+  if (!read_evidence (check, object, where, error))
+    return NULL;
+
+  return g_steal_pointer (&check);
+}
+
+static gboolean
+read_checks (MdReport    *self,
+             JsonObject  *root,
+             GError     **error)
+{
+  JsonNode *node;
+  JsonArray *array;
+
+  if (!get_container (root, "checks", _("the report"), JSON_NODE_ARRAY, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf (_("check %u"), i + 1);
+      g_autoptr(MdCheck) check = read_check (json_array_get_element (array, i), where, error);
+
+      if (check == NULL)
+        return FALSE;
+
+      g_list_store_append (self->checks, check);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_line (MdReport    *self,
+           JsonNode    *node,
+           const char  *where,
+           GError     **error)
+{
+  const char *dir, *text;
+  JsonObject *object;
+  guint t_ms;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return set_damaged (error, where, "{}", _("is missing"));
+
+  object = json_node_get_object (node);
+  if (!get_uint (object, "t_ms", where, G_MAXUINT, &t_ms, error) ||
+      !get_required_string (object, "dir", where, &dir, error) ||
+      !get_string (object, "text", where, &text, error))
+    return FALSE;
+
+  if (!g_str_equal (dir, "C") && !g_str_equal (dir, "S"))
+    return set_damaged (error, where, "dir", _("is neither C nor S"));
+
+  /* The transcript cleans each line itself. */
+  md_transcript_add_at (self->transcript, t_ms,
+                        dir[0] == 'C' ? MD_DIRECTION_CLIENT : MD_DIRECTION_SERVER, text);
+  return TRUE;
+}
+
+static gboolean
+read_transcript (MdReport    *self,
+                 JsonObject  *root,
+                 GError     **error)
+{
+  JsonNode *node;
+  JsonArray *array;
+
+  if (!get_container (root, "transcript", _("the report"), JSON_NODE_ARRAY, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf (_("line %u of the conversation"), i + 1);
+
+      if (!read_line (self, json_array_get_element (array, i), where, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_list (JsonObject  *root,
+           const char  *name,
+           JsonNode   **list,
+           GError     **error)
+{
+  JsonNode *node;
+
+  if (!get_container (root, name, _("the report"), JSON_NODE_ARRAY, &node, error))
+    return FALSE;
+
+  *list = node != NULL ? json_node_copy (node) : NULL;
+  return TRUE;
+}
+
+static JsonNode *
+parse_document (const char  *json,
+                gsize        length,
+                JsonParser  *parser,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (length > MD_REPORT_MAX_BYTES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   _("This file is too large to be a Mail Doctor report."));
+      return NULL;
+    }
+
+  if (!nesting_is_shallow (json, length))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("This file is not a Mail Doctor report: it is nested too deeply."));
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, json, length, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("This file is not a Mail Doctor report: %s"), local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("This file is not a Mail Doctor report."));
+      return NULL;
+    }
+
+  drop_passwords (root);
+  return root;
+}
+
+/**
+ * md_report_new_from_json:
+ * @json: a report as md_report_to_json() writes it
+ * @length: the length of @json in bytes, or -1 if it ends with a nul
+ *
+ * Reads a saved report. Any member called "password" is dropped unread.
+ *
+ * Returns: (transfer full): the report, or %NULL with @error set: in
+ *   %G_IO_ERROR_NOT_SUPPORTED for a newer format, %G_IO_ERROR_MESSAGE_TOO_LARGE
+ *   beyond %MD_REPORT_MAX_BYTES, %G_IO_ERROR_INVALID_DATA otherwise
+ */
+MdReport *
+md_report_new_from_json (const char  *json,
+                         gssize       length,
+                         GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(MdReport) self = NULL;
+  JsonNode *root;
+  JsonObject *object;
+
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  root = parse_document (json, length < 0 ? strlen (json) : (gsize)length, parser, error);
+  if (root == NULL)
+    return NULL;
+
+  object = json_node_get_object (root);
+  if (!read_version (object, error))
+    return NULL;
+
+  self = g_object_new (MD_TYPE_REPORT, NULL);
+  self->transcript = md_transcript_new ();
+
+  if (!read_account (self, object, error) ||
+      !read_checks (self, object, error) ||
+      !read_list (object, "findings", &self->findings, error) ||
+      !read_list (object, "fixes", &self->fixes, error) ||
+      !read_transcript (self, object, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
 /* Text */
+
+char *
+_md_report_dup_title (MdReport *self)
+{
+  const char *server = self->host != NULL ? self->host : self->email;
+
+  return g_strdup_printf (_("Mail Doctor: %s, port %u"),
+                          server != NULL ? server : _("no server given"), self->port);
+}
+
+/* The short answer, as the wizard's results page gives it. */
+char *
+_md_report_dup_headline (MdReport *self)
+{
+  guint failed = md_report_count_status (self, MD_CHECK_STATUS_FAIL);
+  guint warned = md_report_count_status (self, MD_CHECK_STATUS_WARN);
+
+  if (failed > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We found %u problem.",
+                                         "We found %u problems.", failed), failed);
+  if (warned > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "No problem found, %u thing to know.",
+                                         "No problem found, %u things to know.", warned),
+                            warned);
+  return g_strdup (_("Your settings work."));
+}
 
 static void
 append_headline (MdReport *self,
                  GString  *out)
 {
-  guint failed = md_report_count_status (self, MD_CHECK_STATUS_FAIL);
-  guint warned = md_report_count_status (self, MD_CHECK_STATUS_WARN);
+  g_autofree char *title = _md_report_dup_title (self);
+  g_autofree char *headline = _md_report_dup_headline (self);
 
-  g_string_append_printf (out, _("Mail Doctor: %s, port %u\n"),
-                          self->host != NULL ? self->host : self->email, self->port);
-
-  if (failed > 0)
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "We found %u problem.\n",
-                                              "We found %u problems.\n", failed), failed);
-  else if (warned > 0)
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                              "No problem found, %u thing to know.\n",
-                                              "No problem found, %u things to know.\n",
-                                              warned), warned);
-  else
-    g_string_append (out, _("Your settings work.\n"));
+  g_string_append_printf (out, "%s\n%s\n", title, headline);
 }
 
 static void

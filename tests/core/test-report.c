@@ -1,0 +1,258 @@
+/* test-report.c
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "md-config.h"
+
+#include <locale.h>
+
+#include <json-glib/json-glib.h>
+
+#include "md-report.h"
+
+#define CANARY "CANARY-7f3a9c"
+
+/* Evidence keys are deliberately out of alphabetical order, so that a
+ * round trip that sorted them would show. */
+static const char round_trip_doc[] =
+  "{\"version\": 1,"
+  " \"account\": {\"email\": \"sam@example.org\", \"host\": \"smtp.example.org\","
+  "  \"port\": 587, \"security\": \"starttls\", \"username\": \"sam\"},"
+  " \"checks\": ["
+  "  {\"id\": \"smtp.greeting\", \"status\": \"fail\", \"summary\": \"The server is busy\","
+  "   \"detail\": \"It said 421.\\nTwice.\","
+  "   \"evidence\": {\"zeta\": \"1\", \"alpha\": \"2\", \"code\": \"421\"},"
+  "   \"duration_ms\": 42},"
+  "  {\"id\": \"dns.host\", \"status\": \"pass\", \"summary\": \"Found\"}],"
+  " \"findings\": [{\"cause\": \"server-busy\", \"confidence\": 0.75,"
+  "   \"checks\": [\"smtp.greeting\"], \"explanation\": \"Too many connections\"}],"
+  " \"fixes\": [{\"id\": \"retry-later\", \"title\": \"Wait\", \"why\": \"It passes\","
+  "   \"steps\": [\"Wait ten minutes\", \"Send again\"], \"verify\": \"smtp.greeting\"}],"
+  " \"transcript\": ["
+  "  {\"t_ms\": 3, \"dir\": \"S\", \"text\": \"421 4.7.0 Try again later\"},"
+  "  {\"t_ms\": 5, \"dir\": \"C\", \"text\": \"QUIT\"}]}";
+
+static const char hostile_doc[] =
+  "{\"version\": 1,"
+  " \"account\": {\"host\": \"evil.example\", \"port\": 25},"
+  " \"checks\": [{\"id\": \"smtp.greeting\", \"status\": \"fail\","
+  "  \"summary\": \"Busy \\u001b[2J\","
+  "  \"evidence\": {\"text\": \"<script>alert(1)</script> & \\\"x\\\" 'y'\"}}],"
+  " \"transcript\": [{\"t_ms\": 1, \"dir\": \"S\","
+  "  \"text\": \"421 <script>alert(1)</script> & \\\"quoted\\\"\"}]}";
+
+static const char canary_doc[] =
+  "{\"version\": 1, \"password\": \"" CANARY "\","
+  " \"account\": {\"email\": \"sam@example.org\", \"password\": \"" CANARY "\"},"
+  " \"checks\": [{\"id\": \"smtp.auth\", \"status\": \"fail\","
+  "  \"evidence\": {\"Password\": \"" CANARY "\", \"code\": \"535\"}}],"
+  " \"findings\": [{\"cause\": \"auth-failed\", \"password\": \"" CANARY "\"}],"
+  " \"fixes\": [{\"id\": \"app-password\", \"steps\": [{\"password\": \"" CANARY "\"}]}]}";
+
+static MdReport *
+parse_ok (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  MdReport *report = md_report_new_from_json (json, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static JsonNode *
+member_of (const char *json,
+           const char *name)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *member;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  member = json_object_get_member (json_node_get_object (json_parser_get_root (parser)), name);
+  g_assert_nonnull (member);
+  return json_node_copy (member);
+}
+
+static void
+assert_same_member (const char *a,
+                    const char *b,
+                    const char *name)
+{
+  g_autoptr(JsonNode) node_a = member_of (a, name);
+  g_autoptr(JsonNode) node_b = member_of (b, name);
+
+  g_assert_true (json_node_equal (node_a, node_b));
+}
+
+static void
+assert_first_check (MdReport *report)
+{
+  GListModel *checks = md_report_get_checks (report);
+  g_autoptr(MdCheck) check = NULL;
+  g_auto(GStrv) keys = NULL;
+  const char * const expected_keys[] = { "zeta", "alpha", "code", NULL };
+
+  g_assert_cmpuint (g_list_model_get_n_items (checks), ==, 2);
+  check = g_list_model_get_item (checks, 0);
+  g_assert_cmpint (md_check_get_id (check), ==, MD_CHECK_SMTP_GREETING);
+  g_assert_cmpint (md_check_get_status (check), ==, MD_CHECK_STATUS_FAIL);
+  g_assert_cmpstr (md_check_get_summary (check), ==, "The server is busy");
+  g_assert_cmpstr (md_check_get_detail (check), ==, "It said 421.\nTwice.");
+  g_assert_cmpuint (md_check_get_duration_ms (check), ==, 42);
+
+  keys = md_check_dup_evidence_keys (check);
+  g_assert_true (g_strv_equal ((const char * const *)keys, expected_keys));
+  g_assert_cmpstr (md_check_get_evidence (check, "code"), ==, "421");
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(MdReport) first = parse_ok (round_trip_doc);
+  g_autofree char *first_json = md_report_to_json (first);
+  g_autoptr(MdReport) second = parse_ok (first_json);
+  g_autofree char *second_json = md_report_to_json (second);
+
+  assert_first_check (first);
+  assert_first_check (second);
+  g_assert_cmpuint (md_report_count_status (second, MD_CHECK_STATUS_PASS), ==, 1);
+  g_assert_cmpstr (first_json, ==, second_json);
+
+  /* Findings, fixes, transcript and account come back as they went in. */
+  assert_same_member (round_trip_doc, second_json, "findings");
+  assert_same_member (round_trip_doc, second_json, "fixes");
+  assert_same_member (round_trip_doc, second_json, "transcript");
+  assert_same_member (round_trip_doc, second_json, "account");
+}
+
+static void
+test_optional_members (void)
+{
+  g_autoptr(MdReport) report = parse_ok ("{\"version\": 1}");
+  g_autofree char *text = md_report_to_text (report, FALSE);
+  g_autofree char *html = md_report_to_html (report);
+  g_autofree char *json = md_report_to_json (report);
+
+  g_assert_cmpuint (g_list_model_get_n_items (md_report_get_checks (report)), ==, 0);
+  g_assert_nonnull (strstr (text, "Your settings work."));
+  g_assert_nonnull (strstr (html, "Your settings work."));
+  g_assert_nonnull (strstr (json, "\"findings\" : ["));
+}
+
+static void
+test_escape (void)
+{
+  g_autoptr(MdReport) report = parse_ok (hostile_doc);
+  g_autofree char *html = md_report_to_html (report);
+  g_autofree char *lower = g_ascii_strdown (html, -1);
+  g_autofree char *text = md_report_to_text (report, TRUE);
+
+  g_assert_null (strstr (lower, "<script"));
+  g_assert_null (strstr (lower, "<link"));
+  g_assert_null (strstr (lower, "src="));
+  g_assert_nonnull (strstr (html, "421 &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;"));
+  g_assert_nonnull (strstr (html, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; "
+                                  "&apos;y&apos;"));
+
+  /* A terminal escape from the file must not reach the terminal. */
+  g_assert_null (strchr (text, '\033'));
+  g_assert_null (strchr (html, '\033'));
+  g_assert_nonnull (strstr (text, "Busy \\x1B[2J"));
+  g_assert_nonnull (strstr (text, "S: 421 <script>alert(1)</script> & \"quoted\""));
+}
+
+static void
+test_no_password (void)
+{
+  g_autoptr(MdReport) report = parse_ok (canary_doc);
+  g_autofree char *json = md_report_to_json (report);
+  g_autofree char *text = md_report_to_text (report, TRUE);
+  g_autofree char *html = md_report_to_html (report);
+
+  g_assert_null (strstr (json, CANARY));
+  g_assert_null (strstr (text, CANARY));
+  g_assert_null (strstr (html, CANARY));
+  g_assert_null (strstr (json, "assword\" :"));
+
+  /* What is not secret stays. */
+  g_assert_nonnull (strstr (json, "auth-failed"));
+  g_assert_nonnull (strstr (json, "535"));
+}
+
+static void
+assert_refused (const char *json,
+                gssize      length,
+                int         code,
+                const char *in_message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdReport) report = md_report_new_from_json (json, length, &error);
+
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, code);
+  if (in_message != NULL)
+    g_assert_nonnull (strstr (error->message, in_message));
+}
+
+static void
+test_newer_version (void)
+{
+  assert_refused ("{\"version\": 2, \"checks\": []}", -1, G_IO_ERROR_NOT_SUPPORTED, "newer");
+}
+
+static void
+test_garbage (void)
+{
+  g_autofree char *deep = g_strnfill (100000, '[');
+
+  assert_refused ("", -1, G_IO_ERROR_INVALID_DATA, NULL);
+  assert_refused ("garbage", -1, G_IO_ERROR_INVALID_DATA, NULL);
+  assert_refused ("[1, 2]", -1, G_IO_ERROR_INVALID_DATA, NULL);
+  assert_refused ("{\"checks\": []}", -1, G_IO_ERROR_INVALID_DATA, "version");
+  assert_refused ("{\"version\": \"1\"}", -1, G_IO_ERROR_INVALID_DATA, "version");
+  assert_refused ("{\"version\": 1, \"checks\": {}}", -1, G_IO_ERROR_INVALID_DATA, "checks");
+  assert_refused ("{\"version\": 1, \"checks\": [{\"id\": \"no.such\", \"status\": \"pass\"}]}",
+                  -1, G_IO_ERROR_INVALID_DATA, "no.such");
+  assert_refused ("{\"version\": 1, \"checks\": [{\"id\": \"dns.mx\", \"status\": \"meh\"}]}",
+                  -1, G_IO_ERROR_INVALID_DATA, "meh");
+  assert_refused ("{\"version\": 1, \"checks\": [{\"status\": \"pass\"}]}",
+                  -1, G_IO_ERROR_INVALID_DATA, "check 1");
+  assert_refused ("{\"version\": 1, \"account\": {\"port\": 70000}}",
+                  -1, G_IO_ERROR_INVALID_DATA, "port");
+  assert_refused ("{\"version\": 1, \"transcript\": [{\"dir\": \"X\"}]}",
+                  -1, G_IO_ERROR_INVALID_DATA, "line 1");
+  assert_refused (deep, -1, G_IO_ERROR_INVALID_DATA, NULL);
+}
+
+static void
+test_too_large (void)
+{
+  gsize length = 17 * 1024 * 1024;
+  g_autofree char *big = g_malloc (length);
+
+  memset (big, ' ', length);
+  memcpy (big, "{\"version\": 1}", 14);
+  assert_refused (big, length, G_IO_ERROR_MESSAGE_TOO_LARGE, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/md/core/report/round-trip", test_round_trip);
+  g_test_add_func ("/md/core/report/optional-members", test_optional_members);
+  g_test_add_func ("/md/core/report/escape", test_escape);
+  g_test_add_func ("/md/core/report/no-password", test_no_password);
+  g_test_add_func ("/md/core/report/newer-version", test_newer_version);
+  g_test_add_func ("/md/core/report/garbage", test_garbage);
+  g_test_add_func ("/md/core/report/too-large", test_too_large);
+
+  return g_test_run ();
+}
