@@ -23,7 +23,8 @@ print_usage (FILE *stream)
            _("Commands:"),
            _("  check     Check an outgoing mail server and say what is wrong\n"
              "  discover  Suggest the outgoing server settings for an email address\n"
-             "  explain   Say what an error message from your mail program means"),
+             "  explain   Say what an error message from your mail program means\n"
+             "  report    Show a saved report as text or as a web page"),
            _("Run “mail-doctor-cli COMMAND --help” for the options of a command."));
 }
 
@@ -69,9 +70,30 @@ md_cli_write_output (const char *path,
 }
 
 /**
+ * md_cli_check_format:
+ * @format: (nullable): the --format given, %NULL when not given
+ * @allowed: the formats the command writes
+ */
+gboolean
+md_cli_check_format (const char         *format,
+                     const char * const *allowed,
+                     GError            **error)
+{
+  g_autofree char *list = NULL;
+
+  if (format == NULL || g_strv_contains (allowed, format))
+    return TRUE;
+
+  list = g_strjoinv (", ", (char **)allowed);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--format must be one of: %s"), list);
+  return FALSE;
+}
+
+/**
  * md_cli_check_format_and_timeout:
  *
- * The options every command shares: --format text|json, and --timeout in
+ * The options most commands share: --format text|json, and --timeout in
  * seconds (0 when not given).
  */
 gboolean
@@ -79,12 +101,10 @@ md_cli_check_format_and_timeout (const char  *format,
                                  int          timeout,
                                  GError     **error)
 {
-  if (format != NULL && !g_str_equal (format, "text") && !g_str_equal (format, "json"))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--format must be text or json"));
-      return FALSE;
-    }
+  static const char * const formats[] = { "text", "json", NULL };
+
+  if (!md_cli_check_format (format, formats, error))
+    return FALSE;
 
   if (timeout < 0 || timeout > MD_CLI_MAX_TIMEOUT_SECONDS)
     {
@@ -137,6 +157,8 @@ main (int    argc,
     return md_cli_discover (argc - 1, argv + 1);
   if (g_str_equal (command, "explain"))
     return md_cli_explain (argc - 1, argv + 1);
+  if (g_str_equal (command, "report"))
+    return md_cli_report (argc - 1, argv + 1);
 
   md_cli_print_error (_("Unknown command “%s”"), command);
   print_usage (stderr);

@@ -345,6 +345,8 @@ print_result (MdDiagnosis  *diagnosis,
 
   if (g_strcmp0 (o->format, "json") == 0)
     text = md_report_to_json (report);
+  else if (g_strcmp0 (o->format, "html") == 0)
+    text = md_report_to_html (report);
   else
     text = md_report_to_text (report, unicode);
 
@@ -418,7 +420,7 @@ check_entries (CheckOptions *o)
     { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext_auth,
       N_("Send the password even without encryption"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o->format,
-      N_("text or json"), N_("FORMAT") },
+      N_("text, json or html"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output,
       N_("Write the result to a file"), N_("FILE") },
     G_OPTION_ENTRY_NULL
@@ -435,6 +437,7 @@ parse_options (CheckOptions   *o,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autofree GOptionEntry *entries = check_entries (o);
+  static const char * const formats[] = { "text", "json", "html", NULL };
 
   g_option_context_set_summary (context,
                                 _("Checks an outgoing mail server the way your mail program "
@@ -452,7 +455,9 @@ parse_options (CheckOptions   *o,
       return FALSE;
     }
 
-  return md_cli_check_format_and_timeout (o->format, o->timeout, error);
+  /* check also writes HTML, which the shared check does not allow. */
+  return md_cli_check_format (o->format, formats, error) &&
+         md_cli_check_format_and_timeout (NULL, o->timeout, error);
 }
 
 int

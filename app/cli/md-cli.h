@@ -27,10 +27,15 @@ int  md_cli_discover     (int          argc,
                           char       **argv);
 int  md_cli_explain      (int          argc,
                           char       **argv);
+int  md_cli_report       (int          argc,
+                          char       **argv);
 void md_cli_print_error  (const char  *format,
                           ...) G_GNUC_PRINTF (1, 2);
 gboolean md_cli_write_output (const char  *path,
                               const char  *text);
+gboolean md_cli_check_format (const char         *format,
+                              const char * const *allowed,
+                              GError            **error);
 gboolean md_cli_check_format_and_timeout (const char  *format,
                                           int          timeout,
                                           GError     **error);
