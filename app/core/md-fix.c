@@ -16,6 +16,7 @@
 #include "md-check.h"
 #include "md-core-resources.h"
 #include "md-enums.h"
+#include "md-data-private.h"
 #include "md-fix-private.h"
 #include "md-kb.h"
 
@@ -250,57 +251,11 @@ md_fix_catalogue_find (GListModel *catalogue,
   return NULL;
 }
 
-/* Where in the data a problem is, so that the error names it. */
-typedef struct
-{
-  guint       index;  /* entry, from 1; 0 for the file as a whole */
-  const char *entry;  /* the entry's id, once known */
-} Where;
+typedef MdDataPlace Where;
 
-/* Always returns FALSE, so that parsers can `return invalid (...)`. */
-static gboolean G_GNUC_PRINTF (3, 4)
-invalid (const Where  *where,
-         GError      **error,
-         const char   *format,
-         ...)
-{
-  g_autoptr(GString) place = g_string_new (MD_FIX_CATALOGUE_FILE);
-  g_autofree char *detail = NULL;
-  va_list args;
+#define FIX_DAMAGED _("The built-in fix catalogue is damaged")
 
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
 
-  if (where->index > 0)
-    g_string_append_printf (place, _(", entry %u"), where->index);
-  if (where->entry != NULL)
-    g_string_append_printf (place, " (%s)", where->entry);
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("The built-in fix catalogue is damaged: %s: %s"),
-               place->str, detail);
-
-  return FALSE;
-}
-
-/* A misspelt member must not pass silently. */
-static gboolean
-check_members (JsonObject         *object,
-               const char * const *known,
-               const Where        *where,
-               GError            **error)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      if (!g_strv_contains (known, l->data))
-        return invalid (where, error, _("unknown member “%s”"), (const char *)l->data);
-    }
-
-  return TRUE;
-}
 
 static gboolean
 is_text (JsonNode *node)
@@ -320,9 +275,9 @@ get_string (JsonObject   *object,
   JsonNode *node = json_object_get_member (object, member);
 
   if (node == NULL)
-    return invalid (where, error, _("“%s” is missing"), member);
+    return _md_data_invalid (where, error, _("“%s” is missing"), member);
   if (!is_text (node))
-    return invalid (where, error, _("“%s” must be text, not empty"), member);
+    return _md_data_invalid (where, error, _("“%s” must be text, not empty"), member);
 
   *out = json_node_get_string (node);
 
@@ -360,14 +315,14 @@ get_steps (JsonNode     *node,
   JsonArray *array = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 
   if (array == NULL || json_array_get_length (array) == 0)
-    return invalid (where, error, _("“%s” must be a list of steps"), name);
+    return _md_data_invalid (where, error, _("“%s” must be a list of steps"), name);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
 
       if (!is_text (element))
-        return invalid (where, error, _("step %u of “%s” must be text, not empty"),
+        return _md_data_invalid (where, error, _("step %u of “%s” must be text, not empty"),
                         i + 1, name);
 
       g_strv_builder_add (builder, g_dgettext (GETTEXT_PACKAGE,
@@ -392,7 +347,7 @@ get_variants (JsonObject   *object,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (where, error, _("“variants” must be an object"));
+    return _md_data_invalid (where, error, _("“variants” must be an object"));
 
   programs = json_object_get_members (json_node_get_object (node));
   for (const GList *l = programs; l != NULL; l = l->next)
@@ -402,7 +357,7 @@ get_variants (JsonObject   *object,
       GStrv steps;
 
       if (!g_strv_contains (mail_programs, program))
-        return invalid (where, error, _("unknown mail program “%s”"), program);
+        return _md_data_invalid (where, error, _("unknown mail program “%s”"), program);
       if (!get_steps (steps_node, program, &steps, where, error))
         return FALSE;
 
@@ -428,7 +383,7 @@ get_effort (JsonObject   *object,
 
   value = g_enum_get_value_by_nick (klass, nick);
   if (value == NULL)
-    return invalid (where, error, _("“effort” must be low, medium or high, not “%s”"), nick);
+    return _md_data_invalid (where, error, _("“effort” must be low, medium or high, not “%s”"), nick);
 
   *out = value->value;
 
@@ -447,7 +402,7 @@ get_verify (JsonObject   *object,
     return FALSE;
 
   if (!md_check_id_from_string (id, out))
-    return invalid (where, error, _("“verify” must be a check id, not “%s”"), id);
+    return _md_data_invalid (where, error, _("“verify” must be a check id, not “%s”"), id);
 
   return TRUE;
 }
@@ -479,21 +434,21 @@ parse_fix (JsonObject  *object,
   JsonNode *steps;
   const char *id;
 
-  if (!check_members (object, members, where, error) ||
+  if (!_md_data_check_members (object, members, where, error) ||
       !get_string (object, "id", &id, where, error))
     return FALSE;
 
   where->entry = id;
   if (!is_fix_id (id))
-    return invalid (where, error, _("“id” must be lower-case letters, digits and dashes"));
+    return _md_data_invalid (where, error, _("“id” must be lower-case letters, digits and dashes"));
 
   other = md_fix_catalogue_find (G_LIST_MODEL (catalogue), id);
   if (other != NULL)
-    return invalid (where, error, _("the id is used twice"));
+    return _md_data_invalid (where, error, _("the id is used twice"));
 
   steps = json_object_get_member (object, "steps");
   if (steps == NULL)
-    return invalid (where, error, _("“%s” is missing"), "steps");
+    return _md_data_invalid (where, error, _("“%s” is missing"), "steps");
 
   if (!get_text (object, "title", &fix->title, where, error) ||
       !get_text (object, "why", &fix->why, where, error) ||
@@ -517,26 +472,26 @@ get_fixes (JsonParser  *parser,
 {
   static const char * const members[] = { "version", "fixes", NULL };
   JsonNode *root = json_parser_get_root (parser);
-  Where where = { 0, NULL };
+  Where where = { FIX_DAMAGED, MD_FIX_CATALOGUE_FILE, 0, NULL, 0 };
   JsonObject *object;
   JsonNode *node;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return invalid (&where, error, _("the file is not a JSON object"));
+    return _md_data_invalid (&where, error, _("the file is not a JSON object"));
 
   object = json_node_get_object (root);
-  if (!check_members (object, members, &where, error))
+  if (!_md_data_check_members (object, members, &where, error))
     return FALSE;
 
   node = json_object_get_member (object, "version");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_INT64 ||
       json_node_get_int (node) != CATALOGUE_VERSION)
-    return invalid (&where, error, _("“version” must be %d"), CATALOGUE_VERSION);
+    return _md_data_invalid (&where, error, _("“version” must be %d"), CATALOGUE_VERSION);
 
   node = json_object_get_member (object, "fixes");
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (&where, error, _("“fixes” must be a list"));
+    return _md_data_invalid (&where, error, _("“fixes” must be a list"));
 
   *out = json_node_get_array (node);
 
@@ -556,10 +511,10 @@ parse_catalogue (JsonParser  *parser,
   for (guint i = 0; i < json_array_get_length (fixes); i++)
     {
       JsonNode *element = json_array_get_element (fixes, i);
-      Where where = { i + 1, NULL };
+      Where where = { FIX_DAMAGED, MD_FIX_CATALOGUE_FILE, i + 1, NULL, 0 };
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
-        return invalid (&where, error, _("the entry is not an object"));
+        return _md_data_invalid (&where, error, _("the entry is not an object"));
       if (!parse_fix (json_node_get_object (element), catalogue, &where, error))
         return FALSE;
     }
@@ -577,14 +532,14 @@ _md_fix_parse_catalogue (const char  *json,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GListStore) catalogue = g_list_store_new (MD_TYPE_FIX);
   g_autoptr(GError) local_error = NULL;
-  Where where = { 0, NULL };
+  Where where = { FIX_DAMAGED, MD_FIX_CATALOGUE_FILE, 0, NULL, 0 };
 
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (len <= G_MAXSSIZE, NULL);
 
   if (!json_parser_load_from_data (parser, json, (gssize)len, &local_error))
     {
-      invalid (&where, error, "%s", local_error->message);
+      _md_data_invalid (&where, error, "%s", local_error->message);
       return NULL;
     }
 

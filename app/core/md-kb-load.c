@@ -17,18 +17,13 @@
 #include <json-glib/json-glib.h>
 
 #include "md-enums.h"
+#include "md-data-private.h"
 #include "md-kb-private.h"
 
 #define KB_VERSION 1
+#define KB_DAMAGED _("The built-in knowledge base is damaged")
 
-/* Where in the data a problem is, so that the error names it. */
-typedef struct
-{
-  const char *file;
-  guint       index;   /* entry, from 1; 0 for the file as a whole */
-  const char *entry;   /* the entry's zone or id, once known */
-  guint       answer;  /* answer of a zone, from 1; 0 for none */
-} Where;
+typedef MdDataPlace Where;
 
 typedef gboolean (*EntryFunc) (MdKb        *self,
                                JsonObject  *object,
@@ -50,52 +45,8 @@ rule_clear (gpointer data)
   g_clear_pointer (&rule->meaning, g_free);
 }
 
-/* Always returns FALSE, so that parsers can `return invalid (...)`. */
-static gboolean G_GNUC_PRINTF (3, 4)
-invalid (const Where  *where,
-         GError      **error,
-         const char   *format,
-         ...)
-{
-  g_autoptr(GString) place = g_string_new (where->file);
-  g_autofree char *detail = NULL;
-  va_list args;
+/* Always returns FALSE, so that parsers can `return _md_data_invalid (...)`. */
 
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (where->index > 0)
-    g_string_append_printf (place, _(", entry %u"), where->index);
-  if (where->entry != NULL)
-    g_string_append_printf (place, " (%s)", where->entry);
-  if (where->answer > 0)
-    g_string_append_printf (place, _(", answer %u"), where->answer);
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("The built-in knowledge base is damaged: %s: %s"),
-               place->str, detail);
-
-  return FALSE;
-}
-
-/* Data is reviewed like code: a misspelt member must not pass silently. */
-static gboolean
-check_members (JsonObject         *object,
-               const char * const *known,
-               const Where        *where,
-               GError            **error)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      if (!g_strv_contains (known, l->data))
-        return invalid (where, error, _("unknown member “%s”"), (const char *)l->data);
-    }
-
-  return TRUE;
-}
 
 static gboolean
 node_has_type (JsonNode *node,
@@ -142,12 +93,12 @@ get_member (JsonObject   *object,
   if (node == NULL)
     {
       if (required)
-        return invalid (where, error, _("“%s” is missing"), member);
+        return _md_data_invalid (where, error, _("“%s” is missing"), member);
       return TRUE;
     }
 
   if (!node_has_type (node, type))
-    return invalid (where, error, _("“%s” must be %s"), member, type_words (type));
+    return _md_data_invalid (where, error, _("“%s” must be %s"), member, type_words (type));
 
   *out = node;
 
@@ -173,7 +124,7 @@ get_string (JsonObject   *object,
 
   *out = json_node_get_string (node);
   if (**out == '\0')
-    return invalid (where, error, _("“%s” is empty"), member);
+    return _md_data_invalid (where, error, _("“%s” is empty"), member);
 
   return TRUE;
 }
@@ -216,7 +167,7 @@ get_port (JsonObject   *object,
 
   port = json_node_get_int (node);
   if (port < 1 || port > G_MAXUINT16)
-    return invalid (where, error, _("“%s” must be a port number from 1 to 65535"), member);
+    return _md_data_invalid (where, error, _("“%s” must be a port number from 1 to 65535"), member);
 
   *out = (guint)port;
 
@@ -244,7 +195,7 @@ get_enum (JsonObject         *object,
     {
       g_autofree char *allowed = g_strjoinv (", ", (char **)nicks);
 
-      return invalid (where, error, _("“%s” must be one of: %s"), member, allowed);
+      return _md_data_invalid (where, error, _("“%s” must be one of: %s"), member, allowed);
     }
 
   *out = g_enum_get_value_by_nick (klass, nick)->value;
@@ -274,7 +225,7 @@ get_strv (JsonObject   *object,
 
       if (!node_has_type (element, G_TYPE_STRING) ||
           *json_node_get_string (element) == '\0')
-        return invalid (where, error, _("“%s” must be a list of names"), member);
+        return _md_data_invalid (where, error, _("“%s” must be a list of names"), member);
 
       g_strv_builder_add (builder, json_node_get_string (element));
     }
@@ -297,7 +248,7 @@ get_url (JsonObject   *object,
     return FALSE;
 
   if (!g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://"))
-    return invalid (where, error, _("“%s” must be a web address"), member);
+    return _md_data_invalid (where, error, _("“%s” must be a web address"), member);
 
   *out = g_strdup (url);
 
@@ -406,7 +357,7 @@ parse_answer (JsonObject   *object,
   const char *meaning;
   int kind;
 
-  if (!check_members (object, members, where, error) ||
+  if (!_md_data_check_members (object, members, where, error) ||
       !get_string (object, "match", TRUE, &match, where, error) ||
       !get_enum (object, "kind", MD_TYPE_DNSBL_ANSWER, answer_kind_nicks, &kind,
                  where, error) ||
@@ -415,7 +366,7 @@ parse_answer (JsonObject   *object,
 
   if (!parse_match (match, &rule->first, &rule->last) ||
       !_md_kb_in_loopback_net (rule->first) || !_md_kb_in_loopback_net (rule->last))
-    return invalid (where, error,
+    return _md_data_invalid (where, error,
                     _("“match” must be an address, a range or a CIDR block "
                       "inside 127.0.0.0/8, not “%s”"),
                     match);
@@ -443,7 +394,7 @@ parse_answers (JsonObject  *object,
 
   array = json_node_get_array (node);
   if (json_array_get_length (array) == 0)
-    return invalid (where, error, _("“answers” is empty"));
+    return _md_data_invalid (where, error, _("“answers” is empty"));
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -452,7 +403,7 @@ parse_answers (JsonObject  *object,
 
       where->answer = i + 1;
       if (!node_has_type (element, JSON_TYPE_OBJECT))
-        return invalid (where, error, _("the answer is not an object"));
+        return _md_data_invalid (where, error, _("the answer is not an object"));
       if (!parse_answer (json_node_get_object (element), &rule, where, error))
         return FALSE;
 
@@ -483,16 +434,16 @@ parse_dnsbl (MdKb        *self,
   const char *policy;
   int kind;
 
-  if (!check_members (object, members, where, error) ||
+  if (!_md_data_check_members (object, members, where, error) ||
       !get_string (object, "zone", TRUE, &zone, where, error))
     return FALSE;
 
   where->entry = zone;
   ascii = data_host (zone);
   if (ascii == NULL || !g_str_equal (ascii, zone))
-    return invalid (where, error, _("“zone” must be a DNS name in lower case"));
+    return _md_data_invalid (where, error, _("“zone” must be a DNS name in lower case"));
   if (g_hash_table_contains (self->rules, zone))
-    return invalid (where, error, _("the zone is listed twice"));
+    return _md_data_invalid (where, error, _("the zone is listed twice"));
 
   if (!get_string (object, "name", TRUE, &name, where, error) ||
       !get_enum (object, "kind", MD_TYPE_DNSBL_KIND, dnsbl_kind_nicks, &kind, where, error) ||
@@ -556,11 +507,11 @@ get_alternative (JsonObject   *object,
   if (provider->alt_port == 0)
     {
       if (json_object_has_member (object, "alt_security"))
-        return invalid (where, error, _("“alt_security” needs “alt_port”"));
+        return _md_data_invalid (where, error, _("“alt_security” needs “alt_port”"));
     }
   else if (provider->alt_port == provider->port)
     {
-      return invalid (where, error, _("“alt_port” repeats “port”"));
+      return _md_data_invalid (where, error, _("“alt_port” repeats “port”"));
     }
   else if (!get_enum (object, "alt_security", MD_TYPE_SECURITY, security_nicks, &security,
                       where, error))
@@ -588,13 +539,13 @@ index_names (GHashTable        *table,
       const MdProvider *other;
 
       if (key == NULL)
-        return invalid (where, error,
+        return _md_data_invalid (where, error,
                         _("“%s” must be a DNS name in lower case, without a final dot"),
                         names[i]);
 
       other = g_hash_table_lookup (table, key);
       if (other != NULL)
-        return invalid (where, error, _("“%s” is already claimed by “%s”"),
+        return _md_data_invalid (where, error, _("“%s” is already claimed by “%s”"),
                         names[i], other->id);
 
       g_hash_table_insert (table, g_steal_pointer (&key), (gpointer)provider);
@@ -610,7 +561,7 @@ index_provider (MdKb              *self,
                 GError           **error)
 {
   if (provider->domains[0] == NULL && provider->mx_suffixes[0] == NULL)
-    return invalid (where, error,
+    return _md_data_invalid (where, error,
                     _("the provider has neither “domains” nor “mx_suffixes”"));
 
   return index_names (self->by_domain, provider->domains, provider, where, error) &&
@@ -636,15 +587,15 @@ parse_provider (MdKb        *self,
   const char *notes;
   int security;
 
-  if (!check_members (object, members, where, error) ||
+  if (!_md_data_check_members (object, members, where, error) ||
       !get_string (object, "id", TRUE, &id, where, error))
     return FALSE;
 
   where->entry = id;
   if (!is_provider_id (id))
-    return invalid (where, error, _("“id” must be lower-case letters, digits and dashes"));
+    return _md_data_invalid (where, error, _("“id” must be lower-case letters, digits and dashes"));
   if (has_provider (self, id))
-    return invalid (where, error, _("the id is used twice"));
+    return _md_data_invalid (where, error, _("the id is used twice"));
 
   if (!get_string (object, "name", TRUE, &name, where, error) ||
       !get_strv (object, "domains", TRUE, &provider->domains, where, error) ||
@@ -662,7 +613,7 @@ parse_provider (MdKb        *self,
 
   ascii = data_host (host);
   if (!g_hostname_is_ip_address (host) && (ascii == NULL || !g_str_equal (ascii, host)))
-    return invalid (where, error, _("“host” must be a host name in lower case or an address"));
+    return _md_data_invalid (where, error, _("“host” must be a host name in lower case or an address"));
 
   provider->id = g_strdup (id);
   provider->name = g_strdup (name);
@@ -688,7 +639,7 @@ parse_file (MdKb        *self,
   const char *members[] = { "version", list, NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
-  Where where = { file, 0, NULL, 0 };
+  Where where = { KB_DAMAGED, file, 0, NULL, 0 };
   const char *data;
   JsonObject *object;
   JsonArray *array;
@@ -697,18 +648,18 @@ parse_file (MdKb        *self,
 
   data = g_bytes_get_data (bytes, &size);
   if (!json_parser_load_from_data (parser, data, (gssize)size, &local_error))
-    return invalid (&where, error, "%s", local_error->message);
+    return _md_data_invalid (&where, error, "%s", local_error->message);
 
   node = json_parser_get_root (parser);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (&where, error, _("the file is not a JSON object"));
+    return _md_data_invalid (&where, error, _("the file is not a JSON object"));
 
   object = json_node_get_object (node);
-  if (!check_members (object, members, &where, error) ||
+  if (!_md_data_check_members (object, members, &where, error) ||
       !get_member (object, "version", G_TYPE_INT64, TRUE, &node, &where, error))
     return FALSE;
   if (json_node_get_int (node) != KB_VERSION)
-    return invalid (&where, error, _("“version” must be %d"), KB_VERSION);
+    return _md_data_invalid (&where, error, _("“version” must be %d"), KB_VERSION);
   if (!get_member (object, list, JSON_TYPE_ARRAY, TRUE, &node, &where, error))
     return FALSE;
 
@@ -716,10 +667,10 @@ parse_file (MdKb        *self,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
-      Where entry = { file, i + 1, NULL, 0 };
+      Where entry = { KB_DAMAGED, file, i + 1, NULL, 0 };
 
       if (!node_has_type (element, JSON_TYPE_OBJECT))
-        return invalid (&entry, error, _("the entry is not an object"));
+        return _md_data_invalid (&entry, error, _("the entry is not an object"));
       if (!parse_entry (self, json_node_get_object (element), &entry, error))
         return FALSE;
     }
