@@ -37,6 +37,7 @@ typedef struct
   gboolean  password_stdin;
   char     *client_ip;
   char     *error_text;
+  char     *message_size;
   char     *ca_file;
   char     *skip;
   int       timeout;
@@ -56,6 +57,7 @@ check_options_clear (CheckOptions *o)
   g_clear_pointer (&o->password_file, g_free);
   g_clear_pointer (&o->client_ip, g_free);
   g_clear_pointer (&o->error_text, g_free);
+  g_clear_pointer (&o->message_size, g_free);
   g_clear_pointer (&o->ca_file, g_free);
   g_clear_pointer (&o->skip, g_free);
   g_clear_pointer (&o->format, g_free);
@@ -168,6 +170,7 @@ build_account (CheckOptions  *o,
                GError       **error)
 {
   MdSecurity security = MD_SECURITY_AUTO;
+  guint64 message_size = 0;
   guint port = 0;
 
   if (o->email == NULL && o->host == NULL)
@@ -190,6 +193,10 @@ build_account (CheckOptions  *o,
   if (o->client_ip != NULL && !md_validate_client_ip (o->client_ip, error))
     return FALSE;
 
+  if (o->message_size != NULL &&
+      !md_validate_message_size (o->message_size, &message_size, error))
+    return FALSE;
+
   if (o->password_file != NULL && o->password_stdin)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -204,6 +211,7 @@ build_account (CheckOptions  *o,
   md_account_set_username (account, o->user);
   md_account_set_client_ip (account, o->client_ip);
   md_account_set_error_text (account, o->error_text);
+  md_account_set_message_size (account, message_size);
   md_account_set_ca_file (account, o->ca_file);
   md_account_set_allow_plaintext_auth (account, o->allow_plaintext_auth);
 
@@ -353,7 +361,9 @@ print_result (MdDiagnosis  *diagnosis,
   if (!md_cli_write_output (o->output, text))
     return MD_EXIT_INTERNAL;
 
-  return md_diagnosis_has_failures (diagnosis) ? MD_EXIT_PROBLEMS : MD_EXIT_OK;
+  /* A failed check with no finding of its own is a problem all the same. */
+  return g_list_model_get_n_items (md_diagnosis_get_findings (diagnosis)) > 0 ||
+         md_diagnosis_has_failures (diagnosis) ? MD_EXIT_PROBLEMS : MD_EXIT_OK;
 }
 
 static int
@@ -411,6 +421,8 @@ check_entries (CheckOptions *o)
       N_("The public IP address you send from"), N_("IP") },
     { "error-text", 0, 0, G_OPTION_ARG_STRING, &o->error_text,
       N_("The error message your mail program showed"), N_("TEXT") },
+    { "message-size", 0, 0, G_OPTION_ARG_STRING, &o->message_size,
+      N_("The size of the message that does not go out, like 12M"), N_("SIZE") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o->ca_file,
       N_("Also trust the certificates in this PEM file"), N_("PEM") },
     { "skip", 0, 0, G_OPTION_ARG_STRING, &o->skip,

@@ -31,6 +31,7 @@ struct _MdAccount
   char       *error_text;
   char       *ca_file;
   gboolean    allow_plaintext_auth;
+  guint64     message_size;
 
   /* Not a property on purpose: nothing may bind, copy or serialise it. */
   char       *password;
@@ -49,6 +50,7 @@ enum {
   PROP_ERROR_TEXT,
   PROP_CA_FILE,
   PROP_ALLOW_PLAINTEXT_AUTH,
+  PROP_MESSAGE_SIZE,
   N_PROPS
 };
 
@@ -116,6 +118,10 @@ md_account_get_property (GObject    *object,
       g_value_set_boolean (value, self->allow_plaintext_auth);
       break;
 
+    case PROP_MESSAGE_SIZE:
+      g_value_set_uint64 (value, self->message_size);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -167,6 +173,10 @@ md_account_set_property (GObject      *object,
       md_account_set_allow_plaintext_auth (self, g_value_get_boolean (value));
       break;
 
+    case PROP_MESSAGE_SIZE:
+      md_account_set_message_size (self, g_value_get_uint64 (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -208,6 +218,11 @@ md_account_class_init (MdAccountClass *klass)
   properties[PROP_ALLOW_PLAINTEXT_AUTH] =
     g_param_spec_boolean ("allow-plaintext-auth", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The size of the message that will not go out, in bytes; 0 when the
+   * user has not said. */
+  properties[PROP_MESSAGE_SIZE] =
+    g_param_spec_uint64 ("message-size", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -414,6 +429,27 @@ md_account_set_allow_plaintext_auth (MdAccount *self,
 
   self->allow_plaintext_auth = allow;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_PLAINTEXT_AUTH]);
+}
+
+guint64
+md_account_get_message_size (MdAccount *self)
+{
+  g_return_val_if_fail (MD_IS_ACCOUNT (self), 0);
+
+  return self->message_size;
+}
+
+void
+md_account_set_message_size (MdAccount *self,
+                             guint64    size)
+{
+  g_return_if_fail (MD_IS_ACCOUNT (self));
+
+  if (self->message_size == size)
+    return;
+
+  self->message_size = size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE_SIZE]);
 }
 
 /**

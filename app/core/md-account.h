@@ -46,6 +46,9 @@ void         md_account_set_ca_file          (MdAccount   *self,
 gboolean     md_account_get_allow_plaintext_auth (MdAccount *self);
 void         md_account_set_allow_plaintext_auth (MdAccount *self,
                                                   gboolean   allow);
+guint64      md_account_get_message_size     (MdAccount   *self);
+void         md_account_set_message_size     (MdAccount   *self,
+                                              guint64      size);
 
 /* The password is not a property: it lives here only, is never copied into
  * anything that can be saved or shown, and is wiped when cleared. */

@@ -8,6 +8,7 @@
 
 #include "md-diagnosis.h"
 #include "md-dns.h"
+#include "md-interpret.h"
 #include "md-kb.h"
 #include "md-smtp-reply.h"
 #include "md-tls.h"
@@ -37,6 +38,7 @@ void          _md_diagnosis_resolved        (MdDiagnosis    *self,
 
 /* What the session learned, for the probes that follow it. */
 MdKb         *_md_diagnosis_get_kb             (MdDiagnosis *self);
+const MdInterpretCatalogue *_md_diagnosis_get_replies (MdDiagnosis *self);
 GList        *_md_diagnosis_get_server_addresses (MdDiagnosis *self);
 GInetAddress *_md_diagnosis_get_local_address  (MdDiagnosis *self);
 const char   *_md_diagnosis_get_greeting_text  (MdDiagnosis *self);
@@ -62,6 +64,9 @@ void          _md_probe_reputation_start    (MdDiagnosis    *self);
 /* auth.spf, auth.dkim, auth.dmarc, auth.mta-sts: DNS only, started with the
  * session when the account has an email address. */
 void          _md_probe_mail_auth_start     (MdDiagnosis    *self);
+
+/* error.text: what the user's own error message says; no network. */
+void          _md_probe_error_text_run      (MdDiagnosis    *self);
 
 /* Shared wording helpers. */
 void          _md_check_set_reply           (MdCheck           *check,

@@ -18,6 +18,9 @@
 #include "md-deadline.h"
 #include "md-diagnosis-private.h"
 #include "md-enums.h"
+#include "md-finding.h"
+#include "md-findings.h"
+#include "md-fix.h"
 
 struct _MdDiagnosis
 {
@@ -27,8 +30,18 @@ struct _MdDiagnosis
   MdTranscript *transcript;
   GListStore   *checks;
   MdKb         *kb;
+  MdInterpretCatalogue *replies;
+  GListModel   *fix_catalogue;
   guint         timeout_ms;
   guint32       skipped;
+
+  /* What the last run or re-check concluded. */
+  GListStore   *findings;
+  GListStore   *fixes;
+
+  /* Set during a re-check: only these checks run (a bit set, as skipped). */
+  guint32       only;
+  MdCheckId     recheck_id;
 
   /* Set while a run is in progress. */
   GTask        *task;
@@ -80,6 +93,10 @@ md_diagnosis_dispose (GObject *object)
   g_clear_object (&self->transcript);
   g_clear_object (&self->checks);
   g_clear_object (&self->kb);
+  g_clear_pointer (&self->replies, md_interpret_catalogue_free);
+  g_clear_object (&self->fix_catalogue);
+  g_clear_object (&self->findings);
+  g_clear_object (&self->fixes);
   forget_session (self);
   g_clear_pointer (&self->deadline, md_deadline_free);
 
@@ -111,6 +128,8 @@ static void
 md_diagnosis_init (MdDiagnosis *self)
 {
   self->checks = g_list_store_new (MD_TYPE_CHECK);
+  self->findings = g_list_store_new (MD_TYPE_FINDING);
+  self->fixes = g_list_store_new (MD_TYPE_FIX);
   self->transcript = md_transcript_new ();
   self->timeout_ms = MD_DIAGNOSIS_DEFAULT_TIMEOUT_MS;
 }
@@ -267,6 +286,9 @@ gboolean
 _md_diagnosis_wants (MdDiagnosis *self,
                      MdCheckId    id)
 {
+  if (self->only != 0 && (self->only & (1u << id)) == 0)
+    return FALSE;
+
   return !md_diagnosis_is_skipped (self, id);
 }
 
@@ -414,6 +436,12 @@ _md_diagnosis_get_kb (MdDiagnosis *self)
   return self->kb;
 }
 
+const MdInterpretCatalogue *
+_md_diagnosis_get_replies (MdDiagnosis *self)
+{
+  return self->replies;
+}
+
 void
 _md_diagnosis_connected (MdDiagnosis  *self,
                          GInetAddress *address,
@@ -440,20 +468,68 @@ compare_checks (gconstpointer a,
 }
 
 static void
+replace_all (GListStore *store,
+             GListModel *items)
+{
+  g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (items);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (array, g_list_model_get_item (items, i));
+
+  /* One change, so that a list in the GUI redraws once. */
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       array->pdata, array->len);
+}
+
+/* What the checks mean: the findings, and the plan that follows from them. */
+static void
+conclude (MdDiagnosis *self)
+{
+  g_autoptr(GListModel) findings = md_findings_derive (self->account,
+                                                       G_LIST_MODEL (self->checks),
+                                                       self->replies, self->kb);
+  g_autoptr(GListModel) fixes = md_fix_plan_new (self->fix_catalogue, findings);
+
+  replace_all (self->findings, findings);
+  replace_all (self->fixes, fixes);
+}
+
+static void
+return_recheck (MdDiagnosis *self,
+                GTask       *task)
+{
+  MdCheck *check = md_diagnosis_find_check (self, self->recheck_id);
+
+  if (check != NULL)
+    g_task_return_pointer (task, g_object_ref (check), g_object_unref);
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("This check could not run. Check your settings first."));
+}
+
+static void
 finish_run (MdDiagnosis *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  gboolean recheck = self->only != 0;
 
+  self->only = 0;
   g_list_store_sort (self->checks, compare_checks, NULL);
   g_clear_pointer (&self->deadline, md_deadline_free);
+  conclude (self);
 
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                              _("The check was stopped"));
+  else if (recheck)
+    return_recheck (self, task);
   else
     g_task_return_boolean (task, TRUE);
 }
+
+static const MdCheckId error_text_checks[] = { MD_CHECK_ERROR_TEXT };
 
 static const MdCheckId reputation_checks[] = {
   MD_CHECK_REP_CLIENT_IP, MD_CHECK_REP_RDNS, MD_CHECK_REP_DNSBL,
@@ -562,13 +638,17 @@ load_kb (MdDiagnosis *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->kb != NULL)
+  if (self->fix_catalogue != NULL)
     return TRUE;
 
-  self->kb = md_kb_new (&error);
-  if (self->kb != NULL)
+  g_clear_object (&self->kb);
+  g_clear_pointer (&self->replies, md_interpret_catalogue_free);
+  if ((self->kb = md_kb_new (&error)) != NULL &&
+      (self->replies = md_interpret_catalogue_new (&error)) != NULL &&
+      (self->fix_catalogue = md_fix_load_catalogue (&error)) != NULL)
     return TRUE;
 
+  self->only = 0;
   g_task_return_error (self->task, g_steal_pointer (&error));
   g_clear_object (&self->task);
   g_clear_pointer (&self->deadline, md_deadline_free);
@@ -591,6 +671,63 @@ validate_input (MdDiagnosis *self)
   return valid;
 }
 
+static const MdCheckId session_checks[] = {
+  MD_CHECK_DNS_HOST, MD_CHECK_NET_CONNECT, MD_CHECK_SMTP_GREETING, MD_CHECK_SMTP_EHLO,
+  MD_CHECK_TLS_HANDSHAKE, MD_CHECK_TLS_CERTIFICATE, MD_CHECK_SMTP_AUTH, MD_CHECK_SMTP_SIZE,
+  MD_CHECK_SMTP_SEND,
+};
+
+static void
+start (MdDiagnosis *self,
+       GTask       *task)
+{
+  forget_session (self);
+  self->started_us = g_get_monotonic_time ();
+  self->deadline = md_deadline_new (g_task_get_cancellable (task), self->timeout_ms);
+  self->task = task;
+  g_list_store_remove_all (self->findings);
+  g_list_store_remove_all (self->fixes);
+
+  if (!load_kb (self))
+    return;
+
+  if (!validate_input (self))
+    {
+      finish_run (self);
+      return;
+    }
+
+  if (_md_diagnosis_wants (self, MD_CHECK_ERROR_TEXT))
+    _md_probe_error_text_run (self);
+
+  /* The run counts as active until every probe has started, so that none
+   * can end it early. */
+  _md_diagnosis_probe_started (self);
+  /* The session also feeds the probes that follow it, so only a re-check
+   * that needs none of it goes without. */
+  if (self->only == 0 || wants_any (self, session_checks, G_N_ELEMENTS (session_checks)))
+    _md_probe_session_start (self);
+  if (wants_any (self, mail_auth_checks, G_N_ELEMENTS (mail_auth_checks)))
+    _md_probe_mail_auth_start (self);
+  _md_diagnosis_probe_done (self);
+}
+
+static GTask *
+new_task (MdDiagnosis         *self,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  /* finish_run() says "stopped" in its own words. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  return task;
+}
+
 /**
  * md_diagnosis_run_async:
  *
@@ -603,38 +740,11 @@ md_diagnosis_run_async (MdDiagnosis         *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (MD_IS_DIAGNOSIS (self));
   g_return_if_fail (self->task == NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, md_diagnosis_run_async);
-  /* finish_run() says "stopped" in its own words. */
-  g_task_set_check_cancellable (task, FALSE);
-
   g_list_store_remove_all (self->checks);
-  forget_session (self);
-  self->started_us = g_get_monotonic_time ();
-  self->deadline = md_deadline_new (cancellable, self->timeout_ms);
-  self->task = g_steal_pointer (&task);
-
-  if (!load_kb (self))
-    return;
-
-  if (!validate_input (self))
-    {
-      finish_run (self);
-      return;
-    }
-
-  /* The session counts as active until the mail-authentication probe has
-   * started too, so that neither can end the run early. */
-  _md_diagnosis_probe_started (self);
-  _md_probe_session_start (self);
-  if (wants_any (self, mail_auth_checks, G_N_ELEMENTS (mail_auth_checks)))
-    _md_probe_mail_auth_start (self);
-  _md_diagnosis_probe_done (self);
+  start (self, new_task (self, cancellable, callback, user_data, md_diagnosis_run_async));
 }
 
 gboolean
@@ -645,4 +755,100 @@ md_diagnosis_run_finish (MdDiagnosis   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static guint32
+mask_of (const MdCheckId *ids,
+         guint            n_ids)
+{
+  guint32 mask = 0;
+
+  for (guint i = 0; i < n_ids; i++)
+    mask |= 1u << ids[i];
+
+  return mask;
+}
+
+#define MASK_OF(ids) mask_of ((ids), G_N_ELEMENTS (ids))
+
+/* The checks that run together with @id: the probe that produces it, and
+ * the session when that probe needs what the session learns (the server's
+ * and this computer's addresses, the greeting). */
+static guint32
+recheck_mask (MdCheckId id)
+{
+  guint32 bit = 1u << id;
+  guint32 session = MASK_OF (session_checks);
+
+  if (bit & MASK_OF (mail_auth_checks))
+    return MASK_OF (mail_auth_checks);
+  if (bit & MASK_OF (error_text_checks))
+    return bit;
+  if (bit & MASK_OF (reputation_checks))
+    return session | MASK_OF (reputation_checks);
+
+  return session | bit;
+}
+
+/**
+ * md_diagnosis_recheck_async:
+ *
+ * Runs @id again, with the checks it depends on, under the same timeout as
+ * a whole run; the other results stay. This is *Check again* after a fix,
+ * and each attempt of watch mode.
+ */
+void
+md_diagnosis_recheck_async (MdDiagnosis         *self,
+                            MdCheckId            id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (MD_IS_DIAGNOSIS (self));
+  g_return_if_fail (self->task == NULL);
+
+  self->only = recheck_mask (id);
+  self->recheck_id = id;
+  start (self, new_task (self, cancellable, callback, user_data, md_diagnosis_recheck_async));
+}
+
+/**
+ * md_diagnosis_recheck_finish:
+ *
+ * Returns: (transfer full): the new result of the check
+ */
+MdCheck *
+md_diagnosis_recheck_finish (MdDiagnosis   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * md_diagnosis_get_findings:
+ *
+ * Returns: (transfer none): the findings (MdFinding), most important first
+ */
+GListModel *
+md_diagnosis_get_findings (MdDiagnosis *self)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
+
+  return G_LIST_MODEL (self->findings);
+}
+
+/**
+ * md_diagnosis_get_fixes:
+ *
+ * Returns: (transfer none): the fix plan (MdFix), in the order to try
+ */
+GListModel *
+md_diagnosis_get_fixes (MdDiagnosis *self)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), NULL);
+
+  return G_LIST_MODEL (self->fixes);
 }

@@ -42,4 +42,22 @@ gboolean      md_diagnosis_run_finish     (MdDiagnosis          *self,
                                            GAsyncResult         *result,
                                            GError              **error);
 
+/* What the checks mean, derived when a run or a re-check ends: findings
+ * (MdFinding, most important first) and the fix plan (MdFix, in the order
+ * to try them). Both are empty while a run is in progress. */
+GListModel   *md_diagnosis_get_findings   (MdDiagnosis          *self);
+GListModel   *md_diagnosis_get_fixes      (MdDiagnosis          *self);
+
+/* Runs one check again (the wizard's *Check again*, a fix's verification,
+ * watch mode), with what it depends on, keeping the other results. The
+ * findings and the fix plan are derived again. Returns the new result. */
+void          md_diagnosis_recheck_async  (MdDiagnosis          *self,
+                                           MdCheckId             id,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+MdCheck      *md_diagnosis_recheck_finish (MdDiagnosis          *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
 G_END_DECLS

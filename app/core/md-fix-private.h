@@ -6,6 +6,9 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
+#include "md-data-private.h"
 #include "md-fix.h"
 
 G_BEGIN_DECLS
@@ -15,5 +18,15 @@ G_BEGIN_DECLS
 GListModel *_md_fix_parse_catalogue (const char  *json,
                                      gsize        len,
                                      GError     **error);
+
+/* Fix ids are lower-case letters, digits and dashes. */
+gboolean    _md_fix_is_id           (const char         *id);
+
+/* A report keeps its fixes in the catalogue's own form. */
+GListModel *_md_fix_list_from_json  (JsonArray          *array,
+                                     const MdDataPlace  *place,
+                                     GError            **error);
+void        _md_fix_to_json         (MdFix              *self,
+                                     JsonBuilder        *builder);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "md-core-resources.h"
 #include "md-enums.h"
 #include "md-data-private.h"
+#include "md-finding.h"
 #include "md-fix-private.h"
 #include "md-kb.h"
 
@@ -255,8 +256,6 @@ typedef MdDataPlace Where;
 
 #define FIX_DAMAGED _("The built-in fix catalogue is damaged")
 
-
-
 static gboolean
 is_text (JsonNode *node)
 {
@@ -391,6 +390,23 @@ get_effort (JsonObject   *object,
 }
 
 static gboolean
+get_effort_if (JsonObject   *object,
+               gboolean      required,
+               MdFixEffort  *out,
+               const Where  *where,
+               GError      **error)
+{
+  /* Without one, a fix counts as a middling amount of work. */
+  if (!required && !json_object_has_member (object, "effort"))
+    {
+      *out = MD_FIX_EFFORT_MEDIUM;
+      return TRUE;
+    }
+
+  return get_effort (object, out, where, error);
+}
+
+static gboolean
 get_verify (JsonObject   *object,
             MdCheckId    *out,
             const Where  *where,
@@ -407,9 +423,12 @@ get_verify (JsonObject   *object,
   return TRUE;
 }
 
-static gboolean
-is_fix_id (const char *id)
+gboolean
+_md_fix_is_id (const char *id)
 {
+  if (*id == '\0')
+    return FALSE;
+
   for (const char *p = id; *p != '\0'; p++)
     {
       if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
@@ -420,9 +439,12 @@ is_fix_id (const char *id)
 }
 
 /* Parses one entry and appends it to @catalogue. */
+/* A saved report may come from before fixes had an effort; the built-in
+ * catalogue must give every one. */
 static gboolean
 parse_fix (JsonObject  *object,
            GListStore  *catalogue,
+           gboolean     effort_required,
            Where       *where,
            GError     **error)
 {
@@ -439,7 +461,7 @@ parse_fix (JsonObject  *object,
     return FALSE;
 
   where->entry = id;
-  if (!is_fix_id (id))
+  if (!_md_fix_is_id (id))
     return _md_data_invalid (where, error, _("“id” must be lower-case letters, digits and dashes"));
 
   other = md_fix_catalogue_find (G_LIST_MODEL (catalogue), id);
@@ -452,7 +474,7 @@ parse_fix (JsonObject  *object,
 
   if (!get_text (object, "title", &fix->title, where, error) ||
       !get_text (object, "why", &fix->why, where, error) ||
-      !get_effort (object, &fix->effort, where, error) ||
+      !get_effort_if (object, effort_required, &fix->effort, where, error) ||
       !get_steps (steps, "steps", &fix->steps, where, error) ||
       !get_variants (object, fix->variants, where, error) ||
       !get_verify (object, &fix->verify, where, error))
@@ -499,27 +521,121 @@ get_fixes (JsonParser  *parser,
 }
 
 static gboolean
+parse_fix_array (JsonArray    *fixes,
+                 GListStore   *catalogue,
+                 gboolean      effort_required,
+                 const Where  *file,
+                 GError      **error)
+{
+  for (guint i = 0; i < json_array_get_length (fixes); i++)
+    {
+      JsonNode *element = json_array_get_element (fixes, i);
+      Where where = { file->damaged, file->file, i + 1, NULL, 0 };
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return _md_data_invalid (&where, error, _("the entry is not an object"));
+      if (!parse_fix (json_node_get_object (element), catalogue, effort_required, &where, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
 parse_catalogue (JsonParser  *parser,
                  GListStore  *catalogue,
                  GError     **error)
 {
   JsonArray *fixes = NULL;
+  Where file = { FIX_DAMAGED, MD_FIX_CATALOGUE_FILE, 0, NULL, 0 };
 
   if (!get_fixes (parser, &fixes, error))
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (fixes); i++)
-    {
-      JsonNode *element = json_array_get_element (fixes, i);
-      Where where = { FIX_DAMAGED, MD_FIX_CATALOGUE_FILE, i + 1, NULL, 0 };
+  return parse_fix_array (fixes, catalogue, TRUE, &file, error);
+}
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        return _md_data_invalid (&where, error, _("the entry is not an object"));
-      if (!parse_fix (json_node_get_object (element), catalogue, &where, error))
-        return FALSE;
+/**
+ * _md_fix_list_from_json:
+ * @place: what the data is, for the error: its "damaged" sentence and file
+ *
+ * Reads fixes in the catalogue's own form, as a saved report keeps them,
+ * with the same checks as the built-in catalogue.
+ *
+ * Returns: (transfer full) (element-type MdFix): the fixes, or %NULL
+ */
+GListModel *
+_md_fix_list_from_json (JsonArray          *array,
+                        const MdDataPlace  *place,
+                        GError            **error)
+{
+  g_autoptr(GListStore) fixes = g_list_store_new (MD_TYPE_FIX);
+
+  g_return_val_if_fail (array != NULL, NULL);
+
+  if (!parse_fix_array (array, fixes, FALSE, place, error))
+    return NULL;
+
+  return G_LIST_MODEL (g_steal_pointer (&fixes));
+}
+
+static void
+add_steps (JsonBuilder        *builder,
+           const char * const *steps)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; steps[i] != NULL; i++)
+    json_builder_add_string_value (builder, steps[i]);
+  json_builder_end_array (builder);
+}
+
+static void
+add_member (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/**
+ * _md_fix_to_json:
+ *
+ * Writes @self in the catalogue's own form, so that a report keeps the
+ * steps for every mail program and reads back with _md_fix_list_from_json().
+ */
+void
+_md_fix_to_json (MdFix       *self,
+                 JsonBuilder *builder)
+{
+  g_autoptr(GEnumClass) efforts = g_type_class_ref (MD_TYPE_FIX_EFFORT);
+
+  json_builder_begin_object (builder);
+  add_member (builder, "id", self->id);
+  add_member (builder, "title", self->title);
+  add_member (builder, "why", self->why);
+  add_member (builder, "effort", g_enum_get_value (efforts, self->effort)->value_nick);
+  json_builder_set_member_name (builder, "steps");
+  add_steps (builder, (const char * const *)self->steps);
+
+  if (g_hash_table_size (self->variants) > 0)
+    {
+      json_builder_set_member_name (builder, "variants");
+      json_builder_begin_object (builder);
+      for (guint i = 0; mail_programs[i] != NULL; i++)
+        {
+          const char * const *steps = g_hash_table_lookup (self->variants, mail_programs[i]);
+
+          if (steps == NULL)
+            continue;
+          json_builder_set_member_name (builder, mail_programs[i]);
+          add_steps (builder, steps);
+        }
+      json_builder_end_object (builder);
     }
 
-  return TRUE;
+  add_member (builder, "verify", md_check_id_to_string (self->verify));
+  json_builder_end_object (builder);
 }
 
 /* Parses a catalogue in memory: md_fix_load_catalogue() reads the
@@ -578,4 +694,104 @@ md_fix_load_catalogue (GError **error)
   data = g_bytes_get_data (bytes, &size);
 
   return _md_fix_parse_catalogue (data, size, error);
+}
+
+/* A fix's place in the plan: how likely it is to help, less a little for
+ * the work it asks, so that a quick fix goes before an equally likely long
+ * one. Later fixes of a finding are its less likely ones. */
+#define EFFORT_PENALTY    0.1
+#define POSITION_DISCOUNT 0.15
+
+typedef struct
+{
+  MdFix  *fix;
+  double  score;
+  guint   order;
+} PlanEntry;
+
+static double
+fix_score (MdFix  *fix,
+           double  confidence,
+           guint   position)
+{
+  double likelihood = confidence * MAX (0.1, 1.0 - POSITION_DISCOUNT * position);
+
+  return likelihood - EFFORT_PENALTY * (double)fix->effort;
+}
+
+static void
+plan_add (GArray *entries,
+          MdFix  *fix,
+          double  score)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PlanEntry *entry = &g_array_index (entries, PlanEntry, i);
+
+      if (entry->fix == fix)
+        {
+          entry->score = MAX (entry->score, score);
+          return;
+        }
+    }
+
+  g_array_append_val (entries, ((PlanEntry) { fix, score, entries->len }));
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const PlanEntry *ea = a;
+  const PlanEntry *eb = b;
+
+  if (ea->score != eb->score)
+    return ea->score > eb->score ? -1 : 1;
+
+  return (int)ea->order - (int)eb->order;
+}
+
+/**
+ * md_fix_plan_new:
+ * @catalogue: (element-type MdFix): the fix catalogue
+ * @findings: (element-type MdFinding): findings, most important first
+ *
+ * Orders the fixes the findings name by how likely each is to help and
+ * how much work it is, each fix once.
+ *
+ * Returns: (transfer full) (element-type MdFix): the plan
+ */
+GListModel *
+md_fix_plan_new (GListModel *catalogue,
+                 GListModel *findings)
+{
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (PlanEntry));
+  g_autoptr(GListStore) plan = g_list_store_new (MD_TYPE_FIX);
+  guint n_findings;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (catalogue), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (findings), NULL);
+
+  n_findings = g_list_model_get_n_items (findings);
+  for (guint i = 0; i < n_findings; i++)
+    {
+      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
+      const char * const *ids = md_finding_get_fixes (finding);
+
+      for (guint j = 0; ids[j] != NULL; j++)
+        {
+          /* The catalogue keeps the fix alive for the plan's lifetime. */
+          g_autoptr(MdFix) fix = md_fix_catalogue_find (catalogue, ids[j]);
+
+          if (fix != NULL)
+            plan_add (entries, fix,
+                      fix_score (fix, md_finding_get_confidence (finding), j));
+        }
+    }
+
+  g_array_sort (entries, compare_entries);
+  for (guint i = 0; i < entries->len; i++)
+    g_list_store_append (plan, g_array_index (entries, PlanEntry, i).fix);
+
+  return G_LIST_MODEL (g_steal_pointer (&plan));
 }

@@ -36,5 +36,7 @@ GStrv         md_fix_dup_steps       (MdFix        *self,
 GListModel   *md_fix_load_catalogue  (GError      **error);
 MdFix        *md_fix_catalogue_find  (GListModel   *catalogue,
                                       const char   *id);
+GListModel   *md_fix_plan_new        (GListModel   *catalogue,
+                                      GListModel   *findings);
 
 G_END_DECLS

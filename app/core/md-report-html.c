@@ -11,6 +11,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "md-finding.h"
+#include "md-fix.h"
 #include "md-report-private.h"
 
 /* Everything in a report may come from a hostile server or file: no string
@@ -27,6 +29,7 @@ static const char html_head[] =
   ".pass { border-color: #2ec27e; } .warn { border-color: #e5a50a; }\n"
   ".fail, .error { border-color: #e01b24; }\n"
   ".id { font-family: monospace; color: #555; }\n"
+  ".finding { border-left: 4px solid #e01b24; padding: 0.2em 0.8em; margin: 0.8em 0; }\n"
   ".detail { white-space: pre-wrap; }\n"
   "dl { display: grid; grid-template-columns: max-content auto; gap: 0 1em; }\n"
   "dt { font-family: monospace; } dd { margin: 0; word-break: break-all; }\n"
@@ -90,6 +93,60 @@ append_html_check (GString *out,
 }
 
 static void
+append_html_finding (GString   *out,
+                     MdFinding *finding)
+{
+  g_autofree char *checks = g_strjoinv (", ", (char **)md_finding_get_checks (finding));
+
+  g_string_append (out, "<section class=\"finding\">\n");
+  append_element (out, "<h3>", md_finding_get_title (finding), "</h3>\n");
+  append_element (out, "<p>", md_finding_get_explanation (finding), "</p>\n");
+  if (*checks != '\0')
+    append_element (out, "<p class=\"id\">", checks, "</p>\n");
+  g_string_append (out, "</section>\n");
+}
+
+static void
+append_html_fix (GString *out,
+                 MdFix   *fix)
+{
+  g_auto(GStrv) steps = md_fix_dup_steps (fix, NULL);
+
+  append_element (out, "<li><h3>", md_fix_get_title (fix), "</h3>\n");
+  append_element (out, "<p>", md_fix_get_why (fix), "</p>\n<ol>\n");
+  for (guint i = 0; steps[i] != NULL; i++)
+    append_element (out, "<li>", steps[i], "</li>\n");
+  g_string_append (out, "</ol></li>\n");
+}
+
+static void
+append_html_conclusions (MdReport *self,
+                         GString  *out)
+{
+  GListModel *findings = G_LIST_MODEL (self->findings);
+  GListModel *fixes = G_LIST_MODEL (self->fixes);
+
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
+
+      append_html_finding (out, finding);
+    }
+
+  if (g_list_model_get_n_items (fixes) == 0)
+    return;
+
+  append_element (out, "<h2>", _("What to do, in this order"), "</h2>\n<ol>\n");
+  for (guint i = 0; i < g_list_model_get_n_items (fixes); i++)
+    {
+      g_autoptr(MdFix) fix = g_list_model_get_item (fixes, i);
+
+      append_html_fix (out, fix);
+    }
+  g_string_append (out, "</ol>\n");
+}
+
+static void
 append_html_transcript (MdReport *self,
                         GString  *out)
 {
@@ -127,10 +184,11 @@ md_report_to_html (MdReport *self)
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
 
   title = _md_report_dup_title (self);
-  headline = _md_report_dup_headline (self);
+  headline = md_report_dup_headline (self);
   append_element (out, "<title>", title, "</title>\n</head>\n<body>\n");
   append_element (out, "<h1>", title, "</h1>\n");
   append_element (out, "<p class=\"headline\">", headline, "</p>\n");
+  append_html_conclusions (self, out);
   append_element (out, "<h2>", _("All checks"), "</h2>\n");
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->checks)); i++)

@@ -25,12 +25,53 @@ struct _MdReport
   GListStore   *checks;
   MdTranscript *transcript;
 
-  /* Kept as read, until findings and fixes have types of their own. */
-  JsonNode     *findings;
-  JsonNode     *fixes;
+  GListStore   *findings;
+  GListStore   *fixes;
 };
 
-char *_md_report_dup_title    (MdReport *self);
-char *_md_report_dup_headline (MdReport *self);
+char     *_md_report_dup_title             (MdReport            *self);
+
+/* Findings and fixes: md-report-findings.c. */
+void      _md_report_write_findings        (MdReport            *self,
+                                            JsonBuilder         *builder);
+void      _md_report_write_fixes           (MdReport            *self,
+                                            JsonBuilder         *builder);
+gboolean  _md_report_read_findings         (MdReport            *self,
+                                            JsonObject          *root,
+                                            GError             **error);
+gboolean  _md_report_read_fixes            (MdReport            *self,
+                                            JsonObject          *root,
+                                            GError             **error);
+void      _md_report_append_findings_text  (MdReport            *self,
+                                            GString             *out);
+void      _md_report_append_fixes_text     (MdReport            *self,
+                                            GString             *out);
+
+/* Shared by the readers and writers. */
+void      _md_report_add_string            (JsonBuilder         *builder,
+                                            const char          *name,
+                                            const char          *value);
+gboolean  _md_report_set_damaged           (GError             **error,
+                                            const char          *where,
+                                            const char          *name,
+                                            const char          *problem);
+gboolean  _md_report_is_absent             (JsonNode            *node);
+gboolean  _md_report_get_string            (JsonObject          *object,
+                                            const char          *name,
+                                            const char          *where,
+                                            const char         **value,
+                                            GError             **error);
+gboolean  _md_report_get_required_string   (JsonObject          *object,
+                                            const char          *name,
+                                            const char          *where,
+                                            const char         **value,
+                                            GError             **error);
+gboolean  _md_report_get_container         (JsonObject          *object,
+                                            const char          *name,
+                                            const char          *where,
+                                            JsonNodeType         type,
+                                            JsonNode           **value,
+                                            GError             **error);
+char     *_md_report_clean_text            (const char          *text);
 
 G_END_DECLS

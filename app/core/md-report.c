@@ -15,6 +15,8 @@
 #include <json-glib/json-glib.h>
 
 #include "md-account.h"
+#include "md-finding.h"
+#include "md-fix.h"
 #include "md-report-private.h"
 
 
@@ -30,8 +32,8 @@ md_report_finalize (GObject *object)
   g_clear_pointer (&self->username, g_free);
   g_clear_object (&self->checks);
   g_clear_object (&self->transcript);
-  g_clear_pointer (&self->findings, json_node_unref);
-  g_clear_pointer (&self->fixes, json_node_unref);
+  g_clear_object (&self->findings);
+  g_clear_object (&self->fixes);
 
   G_OBJECT_CLASS (md_report_parent_class)->finalize (object);
 }
@@ -46,6 +48,20 @@ static void
 md_report_init (MdReport *self)
 {
   self->checks = g_list_store_new (MD_TYPE_CHECK);
+  self->findings = g_list_store_new (MD_TYPE_FINDING);
+  self->fixes = g_list_store_new (MD_TYPE_FIX);
+}
+
+static void
+copy_items (GListStore *store,
+            GListModel *items)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (items, i);
+
+      g_list_store_append (store, item);
+    }
 }
 
 MdReport *
@@ -53,7 +69,6 @@ md_report_new_from_diagnosis (MdDiagnosis *diagnosis)
 {
   MdReport *self;
   MdAccount *account;
-  GListModel *checks;
 
   g_return_val_if_fail (MD_IS_DIAGNOSIS (diagnosis), NULL);
 
@@ -67,15 +82,85 @@ md_report_new_from_diagnosis (MdDiagnosis *diagnosis)
   self->username = g_strdup (md_account_get_effective_username (account));
   self->transcript = g_object_ref (md_diagnosis_get_transcript (diagnosis));
 
-  checks = md_diagnosis_get_checks (diagnosis);
-  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
-    {
-      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
-
-      g_list_store_append (self->checks, check);
-    }
+  copy_items (self->checks, md_diagnosis_get_checks (diagnosis));
+  copy_items (self->findings, md_diagnosis_get_findings (diagnosis));
+  copy_items (self->fixes, md_diagnosis_get_fixes (diagnosis));
 
   return self;
+}
+
+const char *
+md_report_get_email (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  return self->email;
+}
+
+const char *
+md_report_get_host (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  return self->host;
+}
+
+guint
+md_report_get_port (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), 0);
+
+  return self->port;
+}
+
+MdSecurity
+md_report_get_security (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), MD_SECURITY_AUTO);
+
+  return self->security;
+}
+
+const char *
+md_report_get_username (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  return self->username;
+}
+
+/**
+ * md_report_get_findings:
+ *
+ * Returns: (transfer none): the findings (MdFinding), most important first
+ */
+GListModel *
+md_report_get_findings (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  return G_LIST_MODEL (self->findings);
+}
+
+/**
+ * md_report_get_fixes:
+ *
+ * Returns: (transfer none): the fix plan (MdFix), in the order to try
+ */
+GListModel *
+md_report_get_fixes (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  return G_LIST_MODEL (self->fixes);
+}
+
+MdTranscript *
+md_report_get_transcript (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  return self->transcript;
 }
 
 GListModel *
@@ -106,10 +191,10 @@ md_report_count_status (MdReport      *self,
 
 /* JSON */
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
+void
+_md_report_add_string (JsonBuilder *builder,
+                       const char  *name,
+                       const char  *value)
 {
   json_builder_set_member_name (builder, name);
   if (value != NULL)
@@ -124,12 +209,12 @@ add_account (MdReport    *self,
 {
   json_builder_set_member_name (builder, "account");
   json_builder_begin_object (builder);
-  add_string (builder, "email", self->email);
-  add_string (builder, "host", self->host);
+  _md_report_add_string (builder, "email", self->email);
+  _md_report_add_string (builder, "host", self->host);
   json_builder_set_member_name (builder, "port");
   json_builder_add_int_value (builder, self->port);
-  add_string (builder, "security", md_security_to_string (self->security));
-  add_string (builder, "username", self->username);
+  _md_report_add_string (builder, "security", md_security_to_string (self->security));
+  _md_report_add_string (builder, "username", self->username);
   json_builder_end_object (builder);
 }
 
@@ -140,36 +225,21 @@ add_check (JsonBuilder *builder,
   g_auto(GStrv) keys = md_check_dup_evidence_keys (check);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", md_check_get_id_string (check));
-  add_string (builder, "status", md_check_status_to_string (md_check_get_status (check)));
-  add_string (builder, "summary", md_check_get_summary (check));
-  add_string (builder, "detail", md_check_get_detail (check));
+  _md_report_add_string (builder, "id", md_check_get_id_string (check));
+  _md_report_add_string (builder, "status",
+                         md_check_status_to_string (md_check_get_status (check)));
+  _md_report_add_string (builder, "summary", md_check_get_summary (check));
+  _md_report_add_string (builder, "detail", md_check_get_detail (check));
 
   json_builder_set_member_name (builder, "evidence");
   json_builder_begin_object (builder);
   for (guint i = 0; keys[i] != NULL; i++)
-    add_string (builder, keys[i], md_check_get_evidence (check, keys[i]));
+    _md_report_add_string (builder, keys[i], md_check_get_evidence (check, keys[i]));
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "duration_ms");
   json_builder_add_int_value (builder, md_check_get_duration_ms (check));
   json_builder_end_object (builder);
-}
-
-static void
-add_list (JsonBuilder *builder,
-          const char  *name,
-          JsonNode    *list)
-{
-  json_builder_set_member_name (builder, name);
-  if (list != NULL)
-    {
-      json_builder_add_value (builder, json_node_copy (list));
-      return;
-    }
-
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
 }
 
 static void
@@ -188,8 +258,8 @@ add_transcript (MdReport    *self,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "t_ms");
       json_builder_add_int_value (builder, t_ms);
-      add_string (builder, "dir", direction == MD_DIRECTION_CLIENT ? "C" : "S");
-      add_string (builder, "text", text);
+      _md_report_add_string (builder, "dir", direction == MD_DIRECTION_CLIENT ? "C" : "S");
+      _md_report_add_string (builder, "text", text);
       json_builder_end_object (builder);
     }
 
@@ -225,8 +295,8 @@ md_report_to_json (MdReport *self)
     }
   json_builder_end_array (builder);
 
-  add_list (builder, "findings", self->findings);
-  add_list (builder, "fixes", self->fixes);
+  _md_report_write_findings (self, builder);
+  _md_report_write_fixes (self, builder);
 
   add_transcript (self, builder);
   json_builder_end_object (builder);
@@ -268,11 +338,11 @@ nesting_is_shallow (const char *json,
   return TRUE;
 }
 
-static gboolean
-set_damaged (GError     **error,
-             const char  *where,
-             const char  *name,
-             const char  *problem)
+gboolean
+_md_report_set_damaged (GError     **error,
+                        const char  *where,
+                        const char  *name,
+                        const char  *problem)
 {
   /* Translators: “In check 3, “status” is not one we know.” */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -282,44 +352,44 @@ set_damaged (GError     **error,
 
 /* The report is written for people to read, so a member that is not
  * needed may be missing or null. */
-static gboolean
-is_absent (JsonNode *node)
+gboolean
+_md_report_is_absent (JsonNode *node)
 {
   return node == NULL || JSON_NODE_HOLDS_NULL (node);
 }
 
-static gboolean
-get_string (JsonObject  *object,
-            const char  *name,
-            const char  *where,
-            const char **value,
-            GError     **error)
+gboolean
+_md_report_get_string (JsonObject  *object,
+                       const char  *name,
+                       const char  *where,
+                       const char **value,
+                       GError     **error)
 {
   JsonNode *node = json_object_get_member (object, name);
 
   *value = NULL;
-  if (is_absent (node))
+  if (_md_report_is_absent (node))
     return TRUE;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return set_damaged (error, where, name, _("is not text"));
+    return _md_report_set_damaged (error, where, name, _("is not text"));
 
   *value = json_node_get_string (node);
   return TRUE;
 }
 
-static gboolean
-get_required_string (JsonObject  *object,
-                     const char  *name,
-                     const char  *where,
-                     const char **value,
-                     GError     **error)
+gboolean
+_md_report_get_required_string (JsonObject  *object,
+                                const char  *name,
+                                const char  *where,
+                                const char **value,
+                                GError     **error)
 {
-  if (!get_string (object, name, where, value, error))
+  if (!_md_report_get_string (object, name, where, value, error))
     return FALSE;
 
   if (*value == NULL)
-    return set_damaged (error, where, name, _("is missing"));
+    return _md_report_set_damaged (error, where, name, _("is missing"));
 
   return TRUE;
 }
@@ -336,37 +406,38 @@ get_uint (JsonObject  *object,
   gint64 number;
 
   *value = 0;
-  if (is_absent (node))
+  if (_md_report_is_absent (node))
     return TRUE;
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return set_damaged (error, where, name, _("is not a whole number"));
+    return _md_report_set_damaged (error, where, name, _("is not a whole number"));
 
   number = json_node_get_int (node);
   if (number < 0 || number > max)
-    return set_damaged (error, where, name, _("is out of range"));
+    return _md_report_set_damaged (error, where, name, _("is out of range"));
 
   *value = (guint)number;
   return TRUE;
 }
 
-static gboolean
-get_container (JsonObject  *object,
-               const char  *name,
-               const char  *where,
-               JsonNodeType type,
-               JsonNode   **value,
-               GError     **error)
+gboolean
+_md_report_get_container (JsonObject  *object,
+                          const char  *name,
+                          const char  *where,
+                          JsonNodeType type,
+                          JsonNode   **value,
+                          GError     **error)
 {
   JsonNode *node = json_object_get_member (object, name);
 
   *value = NULL;
-  if (is_absent (node))
+  if (_md_report_is_absent (node))
     return TRUE;
 
   if (JSON_NODE_TYPE (node) != type)
-    return set_damaged (error, where, name,
-                        type == JSON_NODE_ARRAY ? _("is not a list") : _("is not a group"));
+    return _md_report_set_damaged (error, where, name,
+                                   type == JSON_NODE_ARRAY ? _("is not a list")
+                                                           : _("is not a group"));
 
   *value = node;
   return TRUE;
@@ -374,8 +445,8 @@ get_container (JsonObject  *object,
 
 /* Strings from a file may carry terminal escapes or broken UTF-8; lines
  * are cleaned one by one so that a detail keeps its line breaks. */
-static char *
-clean_text (const char *text)
+char *
+_md_report_clean_text (const char *text)
 {
   g_auto(GStrv) lines = NULL;
 
@@ -431,7 +502,7 @@ read_version (JsonObject  *root,
     return FALSE;
 
   if (version == 0)
-    return set_damaged (error, _("the report"), "version", _("is missing"));
+    return _md_report_set_damaged (error, _("the report"), "version", _("is missing"));
 
   if (version > MD_REPORT_VERSION)
     {
@@ -454,25 +525,25 @@ read_account (MdReport    *self,
   JsonNode *node;
   JsonObject *account;
 
-  if (!get_container (root, "account", _("the report"), JSON_NODE_OBJECT, &node, error))
+  if (!_md_report_get_container (root, "account", _("the report"), JSON_NODE_OBJECT, &node, error))
     return FALSE;
   if (node == NULL)
     return TRUE;
 
   account = json_node_get_object (node);
-  if (!get_string (account, "email", where, &email, error) ||
-      !get_string (account, "host", where, &host, error) ||
+  if (!_md_report_get_string (account, "email", where, &email, error) ||
+      !_md_report_get_string (account, "host", where, &host, error) ||
       !get_uint (account, "port", where, G_MAXUINT16, &self->port, error) ||
-      !get_string (account, "security", where, &security, error) ||
-      !get_string (account, "username", where, &username, error))
+      !_md_report_get_string (account, "security", where, &security, error) ||
+      !_md_report_get_string (account, "username", where, &username, error))
     return FALSE;
 
   if (security != NULL && !md_security_from_string (security, &self->security))
-    return set_damaged (error, where, "security", _("is not one we know"));
+    return _md_report_set_damaged (error, where, "security", _("is not one we know"));
 
-  self->email = clean_text (email);
-  self->host = clean_text (host);
-  self->username = clean_text (username);
+  self->email = _md_report_clean_text (email);
+  self->host = _md_report_clean_text (host);
+  self->username = _md_report_clean_text (username);
   return TRUE;
 }
 
@@ -487,7 +558,7 @@ read_evidence (MdCheck     *check,
   const char *key;
   JsonNode *value;
 
-  if (!get_container (object, "evidence", where, JSON_NODE_OBJECT, &node, error))
+  if (!_md_report_get_container (object, "evidence", where, JSON_NODE_OBJECT, &node, error))
     return FALSE;
   if (node == NULL)
     return TRUE;
@@ -499,13 +570,13 @@ read_evidence (MdCheck     *check,
       g_autofree char *clean_key = NULL;
       g_autofree char *clean_value = NULL;
 
-      if (is_absent (value))
+      if (_md_report_is_absent (value))
         continue;
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-        return set_damaged (error, where, key, _("is not text"));
+        return _md_report_set_damaged (error, where, key, _("is not text"));
 
-      clean_key = clean_text (key);
-      clean_value = clean_text (json_node_get_string (value));
+      clean_key = _md_report_clean_text (key);
+      clean_value = _md_report_clean_text (json_node_get_string (value));
       md_check_set_evidence (check, clean_key, clean_value);
     }
 
@@ -528,32 +599,32 @@ read_check (JsonNode    *node,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      set_damaged (error, where, "{}", _("is missing"));
+      _md_report_set_damaged (error, where, "{}", _("is missing"));
       return NULL;
     }
 
   object = json_node_get_object (node);
-  if (!get_required_string (object, "id", where, &id, error) ||
-      !get_required_string (object, "status", where, &status, error) ||
-      !get_string (object, "summary", where, &summary, error) ||
-      !get_string (object, "detail", where, &detail, error) ||
+  if (!_md_report_get_required_string (object, "id", where, &id, error) ||
+      !_md_report_get_required_string (object, "status", where, &status, error) ||
+      !_md_report_get_string (object, "summary", where, &summary, error) ||
+      !_md_report_get_string (object, "detail", where, &detail, error) ||
       !get_uint (object, "duration_ms", where, G_MAXUINT, &duration_ms, error))
     return NULL;
 
   if (!md_check_id_from_string (id, &check_id))
     {
-      set_damaged (error, where, id, _("is not a check we know"));
+      _md_report_set_damaged (error, where, id, _("is not a check we know"));
       return NULL;
     }
   if (!md_check_status_from_string (status, &check_status))
     {
-      set_damaged (error, where, status, _("is not a result we know"));
+      _md_report_set_damaged (error, where, status, _("is not a result we know"));
       return NULL;
     }
 
   check = md_check_new (check_id);
-  clean_summary = clean_text (summary != NULL ? summary : "");
-  clean_detail = clean_text (detail);
+  clean_summary = _md_report_clean_text (summary != NULL ? summary : "");
+  clean_detail = _md_report_clean_text (detail);
   md_check_finish (check, check_status, clean_summary, clean_detail);
   md_check_set_duration_ms (check, duration_ms);
 
@@ -571,7 +642,7 @@ read_checks (MdReport    *self,
   JsonNode *node;
   JsonArray *array;
 
-  if (!get_container (root, "checks", _("the report"), JSON_NODE_ARRAY, &node, error))
+  if (!_md_report_get_container (root, "checks", _("the report"), JSON_NODE_ARRAY, &node, error))
     return FALSE;
   if (node == NULL)
     return TRUE;
@@ -602,16 +673,16 @@ read_line (MdReport    *self,
   guint t_ms;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return set_damaged (error, where, "{}", _("is missing"));
+    return _md_report_set_damaged (error, where, "{}", _("is missing"));
 
   object = json_node_get_object (node);
   if (!get_uint (object, "t_ms", where, G_MAXUINT, &t_ms, error) ||
-      !get_required_string (object, "dir", where, &dir, error) ||
-      !get_string (object, "text", where, &text, error))
+      !_md_report_get_required_string (object, "dir", where, &dir, error) ||
+      !_md_report_get_string (object, "text", where, &text, error))
     return FALSE;
 
   if (!g_str_equal (dir, "C") && !g_str_equal (dir, "S"))
-    return set_damaged (error, where, "dir", _("is neither C nor S"));
+    return _md_report_set_damaged (error, where, "dir", _("is neither C nor S"));
 
   /* The transcript cleans each line itself. */
   md_transcript_add_at (self->transcript, t_ms,
@@ -627,7 +698,8 @@ read_transcript (MdReport    *self,
   JsonNode *node;
   JsonArray *array;
 
-  if (!get_container (root, "transcript", _("the report"), JSON_NODE_ARRAY, &node, error))
+  if (!_md_report_get_container (root, "transcript", _("the report"), JSON_NODE_ARRAY, &node,
+                                 error))
     return FALSE;
   if (node == NULL)
     return TRUE;
@@ -641,21 +713,6 @@ read_transcript (MdReport    *self,
         return FALSE;
     }
 
-  return TRUE;
-}
-
-static gboolean
-read_list (JsonObject  *root,
-           const char  *name,
-           JsonNode   **list,
-           GError     **error)
-{
-  JsonNode *node;
-
-  if (!get_container (root, name, _("the report"), JSON_NODE_ARRAY, &node, error))
-    return FALSE;
-
-  *list = node != NULL ? json_node_copy (node) : NULL;
   return TRUE;
 }
 
@@ -738,8 +795,8 @@ md_report_new_from_json (const char  *json,
 
   if (!read_account (self, object, error) ||
       !read_checks (self, object, error) ||
-      !read_list (object, "findings", &self->findings, error) ||
-      !read_list (object, "fixes", &self->fixes, error) ||
+      !_md_report_read_findings (self, object, error) ||
+      !_md_report_read_fixes (self, object, error) ||
       !read_transcript (self, object, error))
     return NULL;
 
@@ -757,20 +814,27 @@ _md_report_dup_title (MdReport *self)
                           server != NULL ? server : _("no server given"), self->port);
 }
 
-/* The short answer, as the wizard's results page gives it. */
+/**
+ * md_report_dup_headline:
+ *
+ * Returns: (transfer full): the short answer, as the wizard's results page
+ *   gives it: one problem per finding
+ */
 char *
-_md_report_dup_headline (MdReport *self)
+md_report_dup_headline (MdReport *self)
 {
-  guint failed = md_report_count_status (self, MD_CHECK_STATUS_FAIL);
-  guint warned = md_report_count_status (self, MD_CHECK_STATUS_WARN);
+  guint found = g_list_model_get_n_items (G_LIST_MODEL (self->findings));
 
-  if (failed > 0)
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  /* A report from before findings existed still counts its failures. */
+  if (found == 0)
+    found = md_report_count_status (self, MD_CHECK_STATUS_FAIL);
+
+  if (found > 0)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We found %u problem.",
-                                         "We found %u problems.", failed), failed);
-  if (warned > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "No problem found, %u thing to know.",
-                                         "No problem found, %u things to know.", warned),
-                            warned);
+                                         "We found %u problems.", found), found);
+
   return g_strdup (_("Your settings work."));
 }
 
@@ -779,27 +843,9 @@ append_headline (MdReport *self,
                  GString  *out)
 {
   g_autofree char *title = _md_report_dup_title (self);
-  g_autofree char *headline = _md_report_dup_headline (self);
+  g_autofree char *headline = md_report_dup_headline (self);
 
   g_string_append_printf (out, "%s\n%s\n", title, headline);
-}
-
-static void
-append_problems (MdReport *self,
-                 GString  *out,
-                 gboolean  unicode)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->checks)); i++)
-    {
-      g_autoptr(MdCheck) check = g_list_model_get_item (G_LIST_MODEL (self->checks), i);
-
-      if (md_check_get_status (check) != MD_CHECK_STATUS_FAIL)
-        continue;
-
-      g_string_append_printf (out, "\n%s %s\n",
-                              md_check_status_to_symbol (MD_CHECK_STATUS_FAIL, unicode),
-                              md_check_get_summary (check));
-    }
 }
 
 static void
@@ -864,7 +910,8 @@ md_report_to_text (MdReport *self,
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
 
   append_headline (self, out);
-  append_problems (self, out, unicode);
+  _md_report_append_findings_text (self, out);
+  _md_report_append_fixes_text (self, out);
   append_checks (self, out, unicode);
   append_transcript (self, out);
 

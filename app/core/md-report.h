@@ -25,12 +25,28 @@ MdReport   *md_report_new_from_diagnosis (MdDiagnosis *diagnosis);
 MdReport   *md_report_new_from_json      (const char  *json,
                                           gssize       length,
                                           GError     **error);
+/* What a report shows, for the GUI; none of it can hold a secret. */
+const char *md_report_get_email          (MdReport    *self);
+const char *md_report_get_host           (MdReport    *self);
+guint       md_report_get_port           (MdReport    *self);
+MdSecurity  md_report_get_security       (MdReport    *self);
+const char *md_report_get_username       (MdReport    *self);
 GListModel *md_report_get_checks         (MdReport    *self);
+/* MdFinding, most important first, and MdFix, in the order to try. */
+GListModel *md_report_get_findings       (MdReport    *self);
+GListModel *md_report_get_fixes          (MdReport    *self);
+MdTranscript *md_report_get_transcript   (MdReport    *self);
+/* "We found 2 problems" / "Your settings work": the one line a reader
+ * sees first. */
+char       *md_report_dup_headline       (MdReport    *self);
 guint       md_report_count_status       (MdReport    *self,
                                           MdCheckStatus status);
 char       *md_report_to_json            (MdReport    *self);
 char       *md_report_to_text            (MdReport    *self,
                                           gboolean     unicode);
 char       *md_report_to_html            (MdReport    *self);
+/* A ready message for the user's mail provider: what fails, since when,
+ * the evidence, in words a support desk reads. */
+char       *md_report_to_provider_message (MdReport   *self);
 
 G_END_DECLS

@@ -597,6 +597,73 @@ md_validate_port_string (const char  *text,
   return TRUE;
 }
 
+/* Sizes as mail programs show them; like g_format_size(), "M" is a
+ * million bytes. */
+static const struct
+{
+  const char *suffix;
+  guint64     factor;
+} size_units[] = {
+  { "", 1 }, { "b", 1 },
+  { "k", 1000 }, { "kb", 1000 },
+  { "m", 1000 * 1000 }, { "mb", 1000 * 1000 },
+  { "g", 1000 * 1000 * 1000 }, { "gb", 1000 * 1000 * 1000 },
+};
+
+static gboolean
+size_factor (const char *suffix,
+             guint64    *factor)
+{
+  g_autofree char *lower = g_ascii_strdown (suffix, -1);
+
+  g_strstrip (lower);
+  for (gsize i = 0; i < G_N_ELEMENTS (size_units); i++)
+    if (g_str_equal (lower, size_units[i].suffix))
+      {
+        *factor = size_units[i].factor;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/**
+ * md_validate_message_size:
+ * @text: (nullable): a size as typed: "5M", "12 MB", "250k", "1048576"
+ * @size: (out) (optional): the size in bytes, when valid
+ * @error: return location for a plain-language %MD_ERROR_INVALID_INPUT
+ *
+ * Returns: %TRUE if @text is a whole number of bytes, kB, MB or GB, from
+ *   1 byte to 100 GB
+ */
+gboolean
+md_validate_message_size (const char  *text,
+                          guint64     *size,
+                          GError     **error)
+{
+  const char *message = _("Type the message size like 5M or 12 MB");
+  guint64 value;
+  guint64 factor;
+  char *end;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_set (text) || !g_ascii_isdigit (*text))
+    return fail (error, message);
+
+  value = g_ascii_strtoull (text, &end, 10);
+  if (!size_factor (end, &factor))
+    return fail (error, message);
+
+  if (value == 0 || value > G_GUINT64_CONSTANT (100000000000) / factor)
+    return fail (error, _("The message size must be from 1 byte to 100 GB"));
+
+  if (size != NULL)
+    *size = value * factor;
+
+  return TRUE;
+}
+
 /**
  * md_validate_client_ip:
  * @text: (nullable): an IPv4 or IPv6 address as typed

@@ -21,6 +21,9 @@ gboolean     md_validate_host                (const char  *host,
 gboolean     md_validate_port_string         (const char  *text,
                                               guint       *port,
                                               GError     **error);
+gboolean     md_validate_message_size        (const char  *text,
+                                              guint64     *size,
+                                              GError     **error);
 gboolean     md_validate_client_ip           (const char  *text,
                                               GError     **error);
 

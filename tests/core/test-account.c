@@ -561,7 +561,7 @@ test_password_not_a_property (void)
     g_object_class_list_properties (G_OBJECT_CLASS (klass), &n_props);
   guint i;
 
-  g_assert_cmpuint (n_props, ==, 9);
+  g_assert_cmpuint (n_props, ==, 10);
   for (i = 0; i < n_props; i++)
     g_assert_null (strstr (pspecs[i]->name, "password"));
 }

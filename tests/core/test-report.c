@@ -26,10 +26,12 @@ static const char round_trip_doc[] =
   "   \"evidence\": {\"zeta\": \"1\", \"alpha\": \"2\", \"code\": \"421\"},"
   "   \"duration_ms\": 42},"
   "  {\"id\": \"dns.host\", \"status\": \"pass\", \"summary\": \"Found\"}],"
-  " \"findings\": [{\"cause\": \"server-busy\", \"confidence\": 0.75,"
-  "   \"checks\": [\"smtp.greeting\"], \"explanation\": \"Too many connections\"}],"
+  " \"findings\": [{\"cause\": \"server-busy\", \"title\": \"The mail server is too busy\","
+  "   \"confidence\": 0.75, \"checks\": [\"smtp.greeting\"],"
+  "   \"explanation\": \"Too many connections\", \"fixes\": [\"retry-later\"]}],"
   " \"fixes\": [{\"id\": \"retry-later\", \"title\": \"Wait\", \"why\": \"It passes\","
-  "   \"steps\": [\"Wait ten minutes\", \"Send again\"], \"verify\": \"smtp.greeting\"}],"
+  "   \"effort\": \"low\", \"steps\": [\"Wait ten minutes\", \"Send again\"],"
+  "   \"variants\": {\"phone\": [\"Wait, on the phone\"]}, \"verify\": \"smtp.greeting\"}],"
   " \"transcript\": ["
   "  {\"t_ms\": 3, \"dir\": \"S\", \"text\": \"421 4.7.0 Try again later\"},"
   "  {\"t_ms\": 5, \"dir\": \"C\", \"text\": \"QUIT\"}]}";
@@ -43,13 +45,23 @@ static const char hostile_doc[] =
   " \"transcript\": [{\"t_ms\": 1, \"dir\": \"S\","
   "  \"text\": \"421 <script>alert(1)</script> & \\\"quoted\\\"\"}]}";
 
+static const char hostile_finding_doc[] =
+  "{\"version\": 1,"
+  " \"findings\": [{\"cause\": \"blocklisted\", \"confidence\": 0.9,"
+  "  \"explanation\": \"<img src=x onerror=alert(1)> listed\"}],"
+  " \"fixes\": [{\"id\": \"check-blocklists\", \"title\": \"<b>Delist</b>\","
+  "  \"why\": \"<script>x</script>\", \"steps\": [\"<a href=\\\"javascript:x\\\">go</a>\"],"
+  "  \"verify\": \"rep.dnsbl\"}]}";
+
 static const char canary_doc[] =
   "{\"version\": 1, \"password\": \"" CANARY "\","
   " \"account\": {\"email\": \"sam@example.org\", \"password\": \"" CANARY "\"},"
   " \"checks\": [{\"id\": \"smtp.auth\", \"status\": \"fail\","
   "  \"evidence\": {\"Password\": \"" CANARY "\", \"code\": \"535\"}}],"
   " \"findings\": [{\"cause\": \"auth-failed\", \"password\": \"" CANARY "\"}],"
-  " \"fixes\": [{\"id\": \"app-password\", \"steps\": [{\"password\": \"" CANARY "\"}]}]}";
+  " \"fixes\": [{\"id\": \"app-password\", \"title\": \"Use an app password\","
+  "   \"why\": \"Passwords are refused\", \"steps\": [\"Make one\"], \"verify\": \"smtp.auth\","
+  "   \"password\": \"" CANARY "\"}]}";
 
 static MdReport *
 parse_ok (const char *json)
@@ -198,6 +210,43 @@ assert_refused (const char *json,
     g_assert_nonnull (strstr (error->message, in_message));
 }
 
+/* Findings and fixes read from a file are shown like any other text from
+ * it: escaped, and in the order the file gives. */
+static void
+test_findings_escaped (void)
+{
+  g_autoptr(MdReport) report = parse_ok (hostile_finding_doc);
+  g_autofree char *html = md_report_to_html (report);
+  g_autofree char *lower = g_ascii_strdown (html, -1);
+  g_autofree char *text = md_report_to_text (report, TRUE);
+  g_autofree char *headline = md_report_dup_headline (report);
+
+  g_assert_cmpstr (headline, ==, "We found 1 problem.");
+  g_assert_null (strstr (lower, "<script"));
+  g_assert_null (strstr (lower, "<img"));
+  g_assert_null (strstr (lower, "<a href"));
+  g_assert_null (strstr (lower, "<b>delist"));
+  g_assert_nonnull (strstr (html, "&lt;img src=x onerror=alert(1)&gt; listed"));
+
+  /* The title comes from the cause, then the plan. */
+  g_assert_nonnull (strstr (text, "1. Your connection is on a spam blocklist"));
+  g_assert_true (strstr (text, "blocklist") < strstr (text, "What to do"));
+  g_assert_nonnull (strstr (text, "1. <b>Delist</b>"));
+}
+
+static void
+test_bad_finding (void)
+{
+  assert_refused ("{\"version\": 1, \"findings\": [{\"cause\": \"gremlins\"}]}", -1,
+                  G_IO_ERROR_INVALID_DATA, "gremlins");
+  assert_refused ("{\"version\": 1, \"findings\": [{\"cause\": \"unknown\","
+                  " \"checks\": [\"<script>\"]}]}", -1, G_IO_ERROR_INVALID_DATA, "checks");
+  assert_refused ("{\"version\": 1, \"findings\": [{\"cause\": \"unknown\","
+                  " \"confidence\": 7}]}", -1, G_IO_ERROR_INVALID_DATA, "confidence");
+  assert_refused ("{\"version\": 1, \"fixes\": [{\"id\": \"x\"}]}", -1,
+                  G_IO_ERROR_INVALID_DATA, "steps");
+}
+
 static void
 test_newer_version (void)
 {
@@ -250,6 +299,8 @@ main (int    argc,
   g_test_add_func ("/md/core/report/optional-members", test_optional_members);
   g_test_add_func ("/md/core/report/escape", test_escape);
   g_test_add_func ("/md/core/report/no-password", test_no_password);
+  g_test_add_func ("/md/core/report/findings-escaped", test_findings_escaped);
+  g_test_add_func ("/md/core/report/bad-finding", test_bad_finding);
   g_test_add_func ("/md/core/report/newer-version", test_newer_version);
   g_test_add_func ("/md/core/report/garbage", test_garbage);
   g_test_add_func ("/md/core/report/too-large", test_too_large);
