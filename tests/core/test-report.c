@@ -247,6 +247,23 @@ test_bad_finding (void)
                   G_IO_ERROR_INVALID_DATA, "steps");
 }
 
+/* The note for the provider: who, what was found, the server's words. */
+static void
+test_provider_message (void)
+{
+  g_autoptr(MdReport) report = parse_ok (round_trip_doc);
+  g_autoptr(MdReport) secret = parse_ok (canary_doc);
+  g_autofree char *message = md_report_to_provider_message (report);
+  g_autofree char *secret_message = md_report_to_provider_message (secret);
+
+  g_assert_nonnull (strstr (message, "sam@example.org"));
+  g_assert_nonnull (strstr (message, "smtp.example.org (port 587)"));
+  g_assert_nonnull (strstr (message, "The mail server is too busy: Too many connections"));
+  g_assert_nonnull (strstr (message, "smtp.greeting: The server is busy"));
+  g_assert_nonnull (strstr (message, "421"));
+  g_assert_null (strstr (secret_message, CANARY));
+}
+
 static void
 test_newer_version (void)
 {
@@ -301,6 +318,7 @@ main (int    argc,
   g_test_add_func ("/md/core/report/no-password", test_no_password);
   g_test_add_func ("/md/core/report/findings-escaped", test_findings_escaped);
   g_test_add_func ("/md/core/report/bad-finding", test_bad_finding);
+  g_test_add_func ("/md/core/report/provider-message", test_provider_message);
   g_test_add_func ("/md/core/report/newer-version", test_newer_version);
   g_test_add_func ("/md/core/report/garbage", test_garbage);
   g_test_add_func ("/md/core/report/too-large", test_too_large);
