@@ -24,7 +24,8 @@ print_usage (FILE *stream)
            _("  check     Check an outgoing mail server and say what is wrong\n"
              "  discover  Suggest the outgoing server settings for an email address\n"
              "  explain   Say what an error message from your mail program means\n"
-             "  report    Show a saved report as text or as a web page"),
+             "  report    Show a saved report as text or as a web page\n"
+             "  watch     Check again and again until the server accepts mail"),
            _("Run “mail-doctor-cli COMMAND --help” for the options of a command."));
 }
 
@@ -159,6 +160,8 @@ main (int    argc,
     return md_cli_explain (argc - 1, argv + 1);
   if (g_str_equal (command, "report"))
     return md_cli_report (argc - 1, argv + 1);
+  if (g_str_equal (command, "watch"))
+    return md_cli_watch (argc - 1, argv + 1);
 
   md_cli_print_error (_("Unknown command “%s”"), command);
   print_usage (stderr);

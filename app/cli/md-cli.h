@@ -29,6 +29,8 @@ int  md_cli_explain      (int          argc,
                           char       **argv);
 int  md_cli_report       (int          argc,
                           char       **argv);
+int  md_cli_watch        (int          argc,
+                          char       **argv);
 void md_cli_print_error  (const char  *format,
                           ...) G_GNUC_PRINTF (1, 2);
 gboolean md_cli_write_output (const char  *path,

@@ -1,0 +1,381 @@
+/* md-cli-watch.c: mail-doctor-cli watch
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs a whole check first, then runs again only the check that shows the
+ * problem, with waits that grow (MdWatch), until it works or the user
+ * presses Ctrl+C. The password stays in memory for as long as watching
+ * goes on, since each attempt may log in again; it is wiped at the end.
+ */
+
+#include "md-config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+
+#include "md-account.h"
+#include "md-diagnosis.h"
+#include "md-finding.h"
+#include "md-watch.h"
+#include "md-cli.h"
+#include "md-cli-options.h"
+
+#define DEFAULT_INTERVAL_S     (MD_WATCH_DEFAULT_INITIAL_MS / 1000)
+#define DEFAULT_MAX_INTERVAL_S (MD_WATCH_DEFAULT_MAX_MS / 1000)
+/* A day: longer waits would not be watching any more. */
+#define LIMIT_INTERVAL_S       (24 * 60 * 60)
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  gboolean      unicode;
+  gboolean      finished;
+  gboolean      ok;
+  GError       *error;
+} Watching;
+
+/* Options */
+
+static gboolean
+check_intervals (int      interval,
+                 int     *max_interval,
+                 GError **error)
+{
+  if (interval < 1 || interval > LIMIT_INTERVAL_S)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--interval must be a number of seconds from 1 to %d"), LIMIT_INTERVAL_S);
+      return FALSE;
+    }
+
+  /* Not given: the default, or the first wait when that is longer. */
+  if (*max_interval == 0)
+    *max_interval = MAX (DEFAULT_MAX_INTERVAL_S, interval);
+
+  if (*max_interval < interval || *max_interval > LIMIT_INTERVAL_S)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-interval must be a number of seconds from --interval to %d"),
+                   LIMIT_INTERVAL_S);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_options (MdCliCheckOptions   *o,
+               int                 *interval,
+               int                 *max_interval,
+               int                 *argc,
+               char              ***argv,
+               GError             **error)
+{
+  const GOptionEntry entries[] = {
+    { "interval", 0, 0, G_OPTION_ARG_INT, interval,
+      N_("Wait this long before checking again the first time (default 60)"), N_("SECONDS") },
+    { "max-interval", 0, 0, G_OPTION_ARG_INT, max_interval,
+      N_("Never wait longer than this between checks (default 1800)"), N_("SECONDS") },
+    G_OPTION_ENTRY_NULL
+  };
+  const char *summary = _("Checks an outgoing mail server, then checks again and again, "
+                          "waiting longer each time, until it accepts mail.");
+
+  return md_cli_check_options_parse (o, summary, entries, argc, argv, error) &&
+         check_intervals (*interval, max_interval, error);
+}
+
+/* What to watch */
+
+/* A pasted error text and the settings themselves do not change by
+ * waiting, so watching them would never end. */
+static gboolean
+can_watch (MdDiagnosis *diagnosis,
+           MdCheckId    id)
+{
+  MdCheck *check = md_diagnosis_find_check (diagnosis, id);
+
+  return id != MD_CHECK_INPUT && id != MD_CHECK_ERROR_TEXT &&
+         check != NULL && md_check_get_status (check) == MD_CHECK_STATUS_FAIL;
+}
+
+/* The check behind the most important finding, else the first that fails. */
+static gboolean
+pick_check (MdDiagnosis *diagnosis,
+            MdCheckId   *id)
+{
+  GListModel *findings = md_diagnosis_get_findings (diagnosis);
+  GListModel *checks = md_diagnosis_get_checks (diagnosis);
+  g_autoptr(MdFinding) finding = g_list_model_get_item (findings, 0);
+  const char * const *supporting = finding ? md_finding_get_checks (finding) : NULL;
+
+  if (supporting != NULL && supporting[0] != NULL &&
+      md_check_id_from_string (supporting[0], id) && can_watch (diagnosis, *id))
+    return TRUE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
+
+      *id = md_check_get_id (check);
+      if (can_watch (diagnosis, *id))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Progress */
+
+/* "in 4 minutes": whole minutes once the wait is two minutes or more, or
+ * a round number of them; seconds below. */
+static char *
+format_delay (guint delay_ms)
+{
+  guint seconds = (delay_ms + 999) / 1000;
+  guint minutes = (seconds + 30) / 60;
+
+  if (seconds % 60 == 0 || seconds >= 120)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", minutes),
+                            minutes);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", seconds),
+                          seconds);
+}
+
+/* How much of @text is its first sentence. A full stop inside brackets
+ * or quotes (where the server's own words go) does not end it. Byte by
+ * byte is safe on any text: UTF-8 never hides a quote's bytes inside
+ * another character. */
+static gsize
+first_sentence_length (const char *text)
+{
+  int depth = 0;
+
+  for (gsize i = 0; text[i] != '\0'; i++)
+    {
+      if (text[i] == '(' || strncmp (text + i, "“", strlen ("“")) == 0)
+        depth++;
+      else if ((text[i] == ')' || strncmp (text + i, "”", strlen ("”")) == 0) && depth > 0)
+        depth--;
+      else if (text[i] == '.' && depth == 0 && (text[i + 1] == ' ' || text[i + 1] == '\0'))
+        return i;
+    }
+
+  return strlen (text);
+}
+
+/* The first sentence of a check's summary says what happened; the rest
+ * explains, which one line per attempt would repeat too often. Inside our
+ * sentence it starts in lower case, unless it starts with a name such as
+ * SMTP or TLS. */
+static char *
+summary_clause (MdCheck *check)
+{
+  const char *summary = md_check_get_summary (check);
+  gsize len;
+  char *text;
+
+  if (summary == NULL || summary[0] == '\0')
+    return g_strdup (_("no details"));
+
+  len = first_sentence_length (summary);
+  text = g_strndup (summary, len > 0 ? len : strlen (summary));
+  if (g_ascii_isupper (text[0]) && g_ascii_islower (text[1]))
+    text[0] = g_ascii_tolower (text[0]);
+
+  return text;
+}
+
+static void
+on_attempt_finished (MdWatch  *watch,
+                     MdCheck  *check,
+                     guint     next_delay_ms,
+                     Watching *watching)
+{
+  g_autofree char *clause = summary_clause (check);
+  g_autofree char *delay = NULL;
+  guint attempt = md_watch_get_attempts (watch);
+
+  if (next_delay_ms == 0)
+    {
+      fprintf (stderr, _("Attempt %u: it works — %s\n"), attempt, clause);
+      return;
+    }
+
+  delay = format_delay (next_delay_ms);
+  fprintf (stderr, _("Attempt %u: still failing — %s; next try in %s\n"), attempt, clause, delay);
+}
+
+static void
+on_check_finished (MdDiagnosis *diagnosis,
+                   MdCheck     *check,
+                   Watching    *watching)
+{
+  md_cli_print_check (check, watching->unicode);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Watching *watching = user_data;
+
+  g_cancellable_cancel (watching->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Running */
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Watching *watching = user_data;
+
+  watching->ok = md_diagnosis_run_finish (MD_DIAGNOSIS (object), result, &watching->error);
+  watching->finished = TRUE;
+  g_main_loop_quit (watching->loop);
+}
+
+static void
+watch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Watching *watching = user_data;
+
+  watching->ok = md_watch_run_finish (MD_WATCH (object), result, &watching->error);
+  watching->finished = TRUE;
+  g_main_loop_quit (watching->loop);
+}
+
+static void
+wait_finished (Watching *watching)
+{
+  if (!watching->finished)
+    g_main_loop_run (watching->loop);
+  watching->finished = FALSE;
+}
+
+static void
+watch_check (MdDiagnosis *diagnosis,
+             MdCheckId    id,
+             int          interval,
+             int          max_interval,
+             Watching    *watching)
+{
+  g_autoptr(MdWatch) watch = md_watch_new (diagnosis, id);
+
+  md_watch_set_intervals (watch, interval * 1000, max_interval * 1000);
+  g_signal_connect (watch, "attempt-finished", G_CALLBACK (on_attempt_finished), watching);
+  fprintf (stderr, _("Checking again until it works; press Ctrl+C to stop.\n"));
+
+  md_watch_run_async (watch, watching->cancellable, watch_cb, watching);
+  wait_finished (watching);
+}
+
+/* The last word goes to standard output, unless a report in another format
+ * goes there; the report, when asked for, holds the last results. */
+static int
+conclude (MdDiagnosis       *diagnosis,
+          MdCliCheckOptions *o,
+          Watching          *watching,
+          const char        *sentence,
+          int                status)
+{
+  gboolean report_on_stdout = o->output == NULL && o->format != NULL &&
+                              g_strcmp0 (o->format, "text") != 0;
+
+  fprintf (report_on_stdout ? stderr : stdout, "%s\n", sentence);
+  fflush (stdout);
+
+  if ((report_on_stdout || o->output != NULL) &&
+      !md_cli_write_report (diagnosis, o, watching->unicode))
+    return MD_EXIT_INTERNAL;
+
+  return status;
+}
+
+static int
+fail (GError *error,
+      int     status)
+{
+  md_cli_print_error ("%s", error->message);
+  return status;
+}
+
+static int
+run (MdDiagnosis       *diagnosis,
+     MdCliCheckOptions *o,
+     int                interval,
+     int                max_interval,
+     Watching          *watching)
+{
+  gulong progress;
+  MdCheckId id;
+
+  progress = g_signal_connect (diagnosis, "check-finished", G_CALLBACK (on_check_finished),
+                               watching);
+  md_diagnosis_run_async (diagnosis, watching->cancellable, run_cb, watching);
+  wait_finished (watching);
+  g_clear_signal_handler (&progress, diagnosis);
+
+  if (g_cancellable_is_cancelled (watching->cancellable))
+    return conclude (diagnosis, o, watching, _("Stopped before the check finished"),
+                     MD_EXIT_PROBLEMS);
+  if (watching->error != NULL)
+    return fail (watching->error, MD_EXIT_INTERNAL);
+
+  if (!pick_check (diagnosis, &id))
+    return conclude (diagnosis, o, watching, _("Your settings work: the server accepts mail."),
+                     MD_EXIT_OK);
+
+  watch_check (diagnosis, id, interval, max_interval, watching);
+
+  if (watching->ok)
+    return conclude (diagnosis, o, watching, _("Your server accepts mail again."), MD_EXIT_OK);
+  if (g_error_matches (watching->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return conclude (diagnosis, o, watching, _("Stopped: still not working."),
+                     MD_EXIT_PROBLEMS);
+
+  /* The check could not run at all: the settings need fixing first. */
+  return fail (watching->error, MD_EXIT_PROBLEMS);
+}
+
+int
+md_cli_watch (int    argc,
+              char **argv)
+{
+  g_auto(MdCliCheckOptions) o = { 0 };
+  g_autoptr(MdDiagnosis) diagnosis = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Watching watching = { loop, cancellable, FALSE, FALSE, FALSE, NULL };
+  int interval = DEFAULT_INTERVAL_S;
+  int max_interval = 0;
+  guint sigint;
+  int status;
+
+  if (!parse_options (&o, &interval, &max_interval, &argc, &argv, &error) ||
+      (diagnosis = md_cli_check_options_new_diagnosis (&o, &error)) == NULL)
+    {
+      md_cli_print_error ("%s", error->message);
+      return MD_EXIT_USAGE;
+    }
+
+  watching.unicode = g_get_charset (NULL);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &watching);
+  status = run (diagnosis, &o, interval, max_interval, &watching);
+  g_source_remove (sigint);
+
+  md_account_clear_password (md_diagnosis_get_account (diagnosis));
+  g_clear_error (&watching.error);
+  return status;
+}

@@ -1,0 +1,253 @@
+#!/usr/bin/python3
+# run-watch.py: mail-doctor-cli watch against Postfix's smtp-sink
+#
+# Copyright 2026 The Mail Doctor authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: run-watch.py CLI. Prints TAP. Python stdlib only.
+#
+# smtp-sink answers 421 at the greeting, then is restarted healthy on the
+# same port while watch runs. It needs no root: it listens on a free port
+# of 127.0.0.1 (and drops to nobody only when started as root). Every
+# smtp-sink and every CLI started here is stopped by its own PID.
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SMTP_SINK = "/usr/sbin/smtp-sink"
+# One SMTP conversation per attempt; no test may depend on the resolver.
+SKIP = ("dns.mx,net.ports,tls.versions,rep.client-ip,rep.rdns,rep.dnsbl,rep.dnsbl-server,"
+        "rep.dnsbl-domain,auth.spf,auth.dkim,auth.dmarc,auth.mta-sts")
+READY_TIMEOUT = 5.0
+STOP_TIMEOUT = 3.0
+LINE_TIMEOUT = 20.0
+# The restarted server must be noticed within the wait in progress (at
+# most 4 s with --interval 1 by then) plus an attempt.
+RECOVER_TIMEOUT = 10.0
+PROMPT = 2.0
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+
+    def point(self, name, problems):
+        self.n += 1
+        print(f"{'not ok' if problems else 'ok'} {self.n} - {name}")
+        for p in problems:
+            for line in str(p).splitlines() or [""]:
+                print(f"# {line}")
+        sys.stdout.flush()
+
+    def plan(self):
+        print(f"1..{self.n}")
+
+
+def free_port():
+    # smtp-sink sets SO_REUSEPORT, so a leaked one would share the port
+    # silently; a plain bind fails on a port that any listener holds.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port):
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.01)
+    return False
+
+
+class Sink:
+    """smtp-sink on 127.0.0.1:port; extra options script its replies."""
+
+    def __init__(self, port, *options):
+        user = ["-u", "nobody"] if os.geteuid() == 0 else []
+        self.proc = subprocess.Popen([SMTP_SINK, *user, *options, f"127.0.0.1:{port}", "10"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not wait_listening(port):
+            self.stop()
+            raise RuntimeError(f"smtp-sink did not listen on port {port}")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Watch:
+    """The CLI's watch, its stderr read line by line as it comes."""
+
+    def __init__(self, cli, port, *extra):
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [cli, "watch", "--host", "127.0.0.1", "--port", str(port), "--security", "none",
+             "--skip", SKIP, "--timeout", "5", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines = []
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            with self.cond:
+                self.lines.append(line.rstrip("\n"))
+                self.cond.notify_all()
+
+    def wait_line(self, prefix):
+        with self.cond:
+            return self.cond.wait_for(
+                lambda: any(line.startswith(prefix) for line in self.lines), LINE_TIMEOUT)
+
+    def finish(self, timeout):
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(STOP_TIMEOUT)
+        return self.proc.returncode, self.proc.stdout.read()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def attempts(self):
+        return [line for line in self.lines if line.startswith("Attempt ")]
+
+
+def test_recovers(tap, cli, tmp):
+    port = free_port()
+    report = os.path.join(tmp, "report.json")
+    problems = []
+    sink = Sink(port, "-Q", "CONNECT")
+    watch = Watch(cli, port, "--interval", "1", "--format", "json", "--output", report)
+    try:
+        if not watch.wait_line("Attempt 2:"):
+            problems.append("no second attempt")
+        sink.stop()
+        sink = Sink(port)
+        restarted = time.monotonic()
+        status, out = watch.finish(RECOVER_TIMEOUT + 5)
+        took = time.monotonic() - restarted
+    finally:
+        watch.kill()
+        sink.stop()
+
+    failing = [a for a in watch.attempts() if "still failing" in a]
+    if status != 0:
+        problems.append(f"exit {status}, want 0")
+    if took > RECOVER_TIMEOUT:
+        problems.append(f"took {took:.1f} s after the restart")
+    if "Your server accepts mail again" not in out:
+        problems.append(f"stdout {out!r}")
+    if len(failing) < 2 or not all("421" in a and "next try in" in a for a in failing):
+        problems.append("attempt lines do not say 421 and when the next try is")
+    if not any("1 second" in a for a in failing) or not any("2 seconds" in a for a in failing):
+        problems.append("the waits did not start at 1 s and double")
+    if not watch.attempts() or "it works" not in watch.attempts()[-1]:
+        problems.append("the last attempt line does not say it works")
+    try:
+        with open(report) as f:
+            checks = {c["id"]: c["status"] for c in json.load(f)["checks"]}
+        if checks.get("smtp.greeting") != "pass":
+            problems.append(f"the report's smtp.greeting is {checks.get('smtp.greeting')}")
+    except (OSError, ValueError, KeyError) as e:
+        problems.append(f"report: {e}")
+    tap.point("watch: 421 at the greeting, then healthy on the same port: exit 0",
+              problems + (watch.lines if problems else []))
+
+
+def test_interrupt(tap, cli):
+    port = free_port()
+    problems = []
+    sink = Sink(port, "-Q", "CONNECT")
+    watch = Watch(cli, port, "--interval", "60")
+    try:
+        if not watch.wait_line("Attempt 1:"):
+            problems.append("no first attempt")
+        watch.proc.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        status, out = watch.finish(PROMPT + 5)
+        took = time.monotonic() - interrupted
+    finally:
+        watch.kill()
+        sink.stop()
+
+    if status != 1:
+        problems.append(f"exit {status}, want 1")
+    if took > PROMPT:
+        problems.append(f"took {took:.1f} s to stop")
+    if "Stopped: still not working" not in out:
+        problems.append(f"stdout {out!r}")
+    if watch.attempts() and "next try in 1 minute" not in watch.attempts()[0]:
+        problems.append(f"first wait: {watch.attempts()[0]}")
+    tap.point("watch: Ctrl+C during the wait stops it at once with exit 1",
+              problems + (watch.lines if problems else []))
+
+
+def test_healthy(tap, cli):
+    port = free_port()
+    problems = []
+    sink = Sink(port)
+    watch = Watch(cli, port)
+    try:
+        status, out = watch.finish(LINE_TIMEOUT)
+    finally:
+        watch.kill()
+        sink.stop()
+
+    if status != 0:
+        problems.append(f"exit {status}, want 0")
+    if "Your settings work" not in out:
+        problems.append(f"stdout {out!r}")
+    if watch.attempts():
+        problems.append("it watched a healthy server")
+    tap.point("watch: a healthy server needs no watching: exit 0",
+              problems + (watch.lines if problems else []))
+
+
+def test_bad_intervals(tap, cli):
+    for args in (["--interval", "0"], ["--interval", "10", "--max-interval", "5"],
+                 ["--max-interval", "100000"]):
+        p = subprocess.run([cli, "watch", "--host", "127.0.0.1", *args],
+                           capture_output=True, text=True, timeout=10)
+        problems = [] if p.returncode == 2 and "interval" in p.stderr else [
+            f"exit {p.returncode}, stderr {p.stderr!r}"]
+        tap.point(f"watch {' '.join(args)}: bad usage", problems)
+
+
+def main():
+    cli = sys.argv[1]
+    tap = Tap()
+    test_bad_intervals(tap, cli)
+    if not shutil.which(SMTP_SINK):
+        print("# smtp-sink (package postfix) is not installed: the peer tests are skipped")
+        tap.point("watch against smtp-sink # SKIP smtp-sink is not installed", [])
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            test_recovers(tap, cli, tmp)
+        test_interrupt(tap, cli)
+        test_healthy(tap, cli)
+    tap.plan()
+
+
+if __name__ == "__main__":
+    main()
