@@ -41,6 +41,7 @@ ports_finish (Ports *p)
   g_autoptr(GString) open = g_string_new (NULL);
   g_autoptr(GString) closed = g_string_new (NULL);
   g_autofree char *summary = NULL;
+  guint n_open = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (ports); i++)
     {
@@ -48,13 +49,19 @@ ports_finish (Ports *p)
       const char *state = md_check_get_evidence (p->check, key);
       GString *list = g_str_has_prefix (state, "smtp") ? open : closed;
 
+      n_open += list == open;
       g_string_append_printf (list, "%s%u", list->len > 0 ? ", " : "", ports[i]);
     }
 
   if (open->len > 0 && closed->len > 0)
     /* Translators: both %s are lists of port numbers, like "587, 465". */
-    summary = g_strdup_printf (_("The mail server answers on ports %s. No mail service answers "
-                                 "on %s; internet providers often block port 25."),
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "The mail server answers on port %s. No mail "
+                                            "service answers on %s; internet providers often "
+                                            "block port 25.",
+                                            "The mail server answers on ports %s. No mail "
+                                            "service answers on %s; internet providers often "
+                                            "block port 25.", n_open),
                                open->str, closed->str);
   else if (open->len > 0)
     summary = g_strdup_printf (_("The mail server answers on all the usual ports (%s)."),

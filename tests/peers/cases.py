@@ -5,7 +5,7 @@
 #
 # Each case runs the CLI once inside the namespace and becomes one TAP point.
 # Besides its own expectations, every JSON run must have the report's shape,
-# an exit status that agrees with its checks, and (with a password) no trace
+# an exit status that agrees with its findings and checks, and (with a password) no trace
 # of the password in any encoding a client would put on the wire.
 
 import base64
@@ -217,11 +217,13 @@ class Expect:
         self.problems += shape
         if shape:
             return
+        # Problems found means findings, or a failed check no rule explains.
         statuses = {c["status"] for c in self.run.report["checks"]}
-        if "fail" in statuses and self.run.rc != 1:
-            self.fail(f"a check failed but the exit status is {self.run.rc}, want 1")
-        if not statuses & {"fail", "error"} and self.run.rc != 0:
-            self.fail(f"no check failed but the exit status is {self.run.rc}, want 0")
+        problems = bool(self.run.report.get("findings")) or "fail" in statuses
+        if problems and self.run.rc != 1:
+            self.fail(f"problems were found but the exit status is {self.run.rc}, want 1")
+        if not problems and self.run.rc != 0:
+            self.fail(f"nothing was found but the exit status is {self.run.rc}, want 0")
 
 
 def find_check(report, cid):
