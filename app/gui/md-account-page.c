@@ -1,0 +1,711 @@
+/* md-account-page.c: the user's email address and server settings
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The email address comes first because everything else can be found from
+ * it: once the user stops typing, discovery suggests the server, port and
+ * security, and says where they came from. What the user typed into those
+ * fields always wins over a suggestion. Each field is checked as it is
+ * typed, in the core's plain words, and *Check* (win.check) is enabled
+ * only through the "valid" property.
+ */
+
+#include "md-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "md-account-page.h"
+#include "md-compat.h"
+#include "md-discover.h"
+#include "md-password-store.h"
+#include "md-validate.h"
+
+/* Long enough not to look up every letter, short enough to feel instant. */
+#define DISCOVER_DELAY_MS   600
+/* Discovery asks DNS and probes servers; the form must not wait longer. */
+#define DISCOVER_TIMEOUT_MS 10000
+
+struct _MdAccountPage
+{
+  MdPage                parent_instance;
+
+  MdSettings           *settings;
+  MdKb                 *kb;
+  GCancellable         *discover_cancellable;
+  GCancellable         *keyring_cancellable;
+  guint                 discover_source;
+  gboolean              valid;
+  /* Set while the page itself fills the fields, which is no user edit. */
+  gboolean              filling;
+  gboolean              host_edited;
+  gboolean              port_edited;
+  gboolean              security_edited;
+
+  GtkButton            *check_button;
+  GtkSpinner           *discover_spinner;
+  AdwEntryRow          *email_row;
+  GtkLabel             *email_message;
+  AdwEntryRow          *host_row;
+  GtkLabel             *notes_label;
+  AdwPasswordEntryRow  *password_row;
+  AdwEntryRow          *port_row;
+  AdwActionRow         *remember_row;
+  GtkSwitch            *remember_switch;
+  AdwComboRow          *security_row;
+  AdwPreferencesGroup  *server_group;
+  GtkLabel             *server_message;
+  AdwEntryRow          *username_row;
+};
+
+G_DEFINE_FINAL_TYPE (MdAccountPage, md_account_page, MD_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_VALID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The security choice lists MdSecurity in its own order. */
+G_STATIC_ASSERT (MD_SECURITY_AUTO == 0 && MD_SECURITY_NONE == 1 &&
+                 MD_SECURITY_STARTTLS == 2 && MD_SECURITY_TLS == 3);
+
+static const char *
+row_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static gboolean
+is_empty (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
+/* The username mail programs use when none is typed. */
+static const char *
+effective_username (MdAccountPage *self)
+{
+  const char *username = row_text (self->username_row);
+
+  return is_empty (username) ? row_text (self->email_row) : username;
+}
+
+/* Validation */
+
+static void
+show_message (GtkLabel     *label,
+              const GError *error)
+{
+  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
+  gtk_label_set_text (label, error != NULL ? error->message : "");
+}
+
+static void
+mark_row (gpointer row,
+          gboolean wrong)
+{
+  if (wrong)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+static gboolean
+validate_email (MdAccountPage *self)
+{
+  const char *email = row_text (self->email_row);
+  g_autoptr(GError) error = NULL;
+
+  /* An empty field is not wrong yet: it is only not done. */
+  if (!is_empty (email))
+    md_validate_email (email, &error);
+
+  show_message (self->email_message, error);
+  mark_row (self->email_row, error != NULL);
+  return error == NULL;
+}
+
+static gboolean
+validate_server (MdAccountPage *self)
+{
+  const char *host = row_text (self->host_row);
+  const char *port = row_text (self->port_row);
+  g_autoptr(GError) host_error = NULL;
+  g_autoptr(GError) port_error = NULL;
+
+  if (!is_empty (host))
+    md_validate_host (host, &host_error);
+  /* An empty port means the usual one for the security setting. */
+  if (!is_empty (port))
+    md_validate_port_string (port, NULL, &port_error);
+
+  /* One message under the group: the first field to fix. */
+  show_message (self->server_message, host_error != NULL ? host_error : port_error);
+  mark_row (self->host_row, host_error != NULL);
+  mark_row (self->port_row, port_error != NULL);
+
+  return !is_empty (host) && host_error == NULL && port_error == NULL;
+}
+
+static void
+validate (MdAccountPage *self)
+{
+  gboolean email_ok = validate_email (self);
+  gboolean server_ok = validate_server (self);
+  gboolean valid = email_ok && server_ok;
+
+  if (self->valid == valid)
+    return;
+
+  self->valid = valid;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+}
+
+/* Discovery */
+
+static void
+fill_entry (MdAccountPage *self,
+            AdwEntryRow   *row,
+            const char    *text)
+{
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  self->filling = FALSE;
+}
+
+static void
+show_notes (MdAccountPage      *self,
+            const MdSuggestion *suggestion)
+{
+  g_autoptr(GString) notes = g_string_new (suggestion->notes);
+
+  if (suggestion->oauth_only)
+    g_string_append_printf (notes, "%s%s", notes->len > 0 ? "\n" : "",
+                            _("This provider does not accept passwords from other "
+                              "programs: sign in through your mail program’s account "
+                              "settings instead."));
+  else if (suggestion->app_password && suggestion->notes == NULL)
+    g_string_append (notes, _("This provider needs an app password: a separate password "
+                              "you create in your account’s security settings."));
+
+  gtk_label_set_text (self->notes_label, notes->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_label), notes->len > 0);
+}
+
+static void
+describe_source (MdAccountPage      *self,
+                 const MdSuggestion *suggestion)
+{
+  g_autofree char *text = NULL;
+
+  if (suggestion->needs_confirmation)
+    /* Translators: %s says where the settings came from. */
+    text = g_strdup_printf (_("%s. This server belongs to another domain: make sure it "
+                              "is your provider’s."), suggestion->source_detail);
+  else
+    text = g_strdup (suggestion->source_detail);
+
+  adw_preferences_group_set_description (self->server_group, text);
+}
+
+static void
+apply_suggestion (MdAccountPage      *self,
+                  const MdSuggestion *suggestion)
+{
+  if (!self->host_edited)
+    fill_entry (self, self->host_row, suggestion->host);
+
+  if (!self->port_edited)
+    {
+      g_autofree char *port = suggestion->port > 0 ? g_strdup_printf ("%u", suggestion->port)
+                                                   : NULL;
+      fill_entry (self, self->port_row, port);
+    }
+
+  if (!self->security_edited)
+    {
+      self->filling = TRUE;
+      adw_combo_row_set_selected (self->security_row, suggestion->security);
+      self->filling = FALSE;
+    }
+
+  describe_source (self, suggestion);
+  show_notes (self, suggestion);
+  validate (self);
+}
+
+static void
+discover_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MdAccountPage) self = user_data;
+  g_autoptr(GPtrArray) suggestions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  suggestions = md_discover_finish (result, &error);
+
+  /* A newer address replaced this one, or the page went away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->discover_cancellable);
+  gtk_spinner_stop (self->discover_spinner);
+
+  if (suggestions == NULL || suggestions->len == 0)
+    {
+      adw_preferences_group_set_description (self->server_group,
+        _("We could not find the settings for this address. Your provider’s help "
+          "pages list them: type them below."));
+      return;
+    }
+
+  apply_suggestion (self, g_ptr_array_index (suggestions, 0));
+}
+
+static MdKb *
+get_kb (MdAccountPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->kb == NULL)
+    self->kb = md_kb_new (&error);
+
+  /* The knowledge base is compiled in; failing to read it is a bug. */
+  if (error != NULL)
+    g_critical ("Cannot load the knowledge base: %s", error->message);
+
+  return self->kb;
+}
+
+static void
+discover_now (gpointer user_data)
+{
+  MdAccountPage *self = user_data;
+  const char *email = row_text (self->email_row);
+  MdKb *kb = get_kb (self);
+
+  self->discover_source = 0;
+  if (kb == NULL)
+    return;
+
+  self->discover_cancellable = g_cancellable_new ();
+  gtk_spinner_start (self->discover_spinner);
+  adw_preferences_group_set_description (self->server_group,
+                                         _("Looking up the settings for this address…"));
+
+  md_discover_async (kb, email, DISCOVER_TIMEOUT_MS, self->discover_cancellable,
+                     discover_cb, g_object_ref (self));
+}
+
+static void
+stop_discovery (MdAccountPage *self)
+{
+  g_clear_handle_id (&self->discover_source, g_source_remove);
+  g_cancellable_cancel (self->discover_cancellable);
+  g_clear_object (&self->discover_cancellable);
+  gtk_spinner_stop (self->discover_spinner);
+}
+
+static void
+schedule_discovery (MdAccountPage *self)
+{
+  const char *email = row_text (self->email_row);
+
+  stop_discovery (self);
+
+  /* What was said about the last address is not about this one. */
+  adw_preferences_group_set_description (self->server_group, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_label), FALSE);
+
+  if (is_empty (email) || !md_validate_email (email, NULL))
+    return;
+
+  self->discover_source = g_timeout_add_once (DISCOVER_DELAY_MS, discover_now, self);
+}
+
+/* The keyring */
+
+static void
+lookup_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(MdAccountPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password = md_password_store_lookup_finish (result, &error);
+
+  /* The user may have typed a password meanwhile, which wins. */
+  if (password != NULL && is_empty (gtk_editable_get_text (GTK_EDITABLE (self->password_row))))
+    gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
+
+  md_secret_free (password);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Keyring lookup failed: %s", error->message);
+}
+
+static void
+look_up_password (MdAccountPage *self)
+{
+  const char *host = row_text (self->host_row);
+  const char *username = effective_username (self);
+
+  if (is_empty (host) || is_empty (username))
+    return;
+
+  md_password_store_lookup_async (host, username, self->keyring_cancellable,
+                                  lookup_cb, g_object_ref (self));
+}
+
+static void
+keyring_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdAccountPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean saving = g_async_result_is_tagged (result, md_password_store_save_async);
+
+  if (saving)
+    md_password_store_save_finish (result, &error);
+  else
+    md_password_store_clear_finish (result, &error);
+
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_debug ("Keyring update failed: %s", error->message);
+  /* Say so where the choice was made, in words, not the keyring's error. */
+  adw_action_row_set_subtitle (self->remember_row,
+                               saving ? _("Your password could not be kept in the keyring")
+                                      : _("Your password could not be removed from the keyring"));
+}
+
+static void
+forget_password (MdAccountPage *self)
+{
+  const char *host = row_text (self->host_row);
+  const char *username = effective_username (self);
+
+  if (is_empty (host) || is_empty (username))
+    return;
+
+  md_password_store_clear_async (host, username, self->keyring_cancellable,
+                                 keyring_done_cb, g_object_ref (self));
+}
+
+/* Signal handlers */
+
+static void
+on_email_row_changed_cb (MdAccountPage *self,
+                         GtkEditable   *editable)
+{
+  g_assert (MD_IS_ACCOUNT_PAGE (self));
+
+  validate (self);
+
+  if (!self->filling)
+    schedule_discovery (self);
+}
+
+static void
+on_server_row_changed_cb (MdAccountPage *self,
+                          GtkEditable   *editable)
+{
+  g_assert (MD_IS_ACCOUNT_PAGE (self));
+
+  validate (self);
+
+  if (self->filling)
+    return;
+
+  /* Emptying a field hands it back to discovery. */
+  if (editable == GTK_EDITABLE (self->host_row))
+    self->host_edited = !is_empty (gtk_editable_get_text (editable));
+  else
+    self->port_edited = !is_empty (gtk_editable_get_text (editable));
+}
+
+static void
+on_security_row_selected_cb (MdAccountPage *self,
+                             GParamSpec    *pspec,
+                             AdwComboRow   *row)
+{
+  g_assert (MD_IS_ACCOUNT_PAGE (self));
+
+  if (!self->filling)
+    self->security_edited = adw_combo_row_get_selected (row) != MD_SECURITY_AUTO;
+}
+
+static void
+on_row_entry_activated_cb (MdAccountPage *self,
+                           AdwEntryRow   *row)
+{
+  g_assert (MD_IS_ACCOUNT_PAGE (self));
+
+  /* Enter in any field checks, when the form allows it. */
+  if (self->valid)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.check", NULL);
+}
+
+static void
+on_remember_switch_active_cb (MdAccountPage *self,
+                              GParamSpec    *pspec,
+                              GtkSwitch     *remember_switch)
+{
+  gboolean remember = gtk_switch_get_active (remember_switch);
+
+  g_assert (MD_IS_ACCOUNT_PAGE (self));
+
+  if (self->filling || self->settings == NULL)
+    return;
+
+  md_settings_set_remember_password (self->settings, remember);
+  adw_action_row_set_subtitle (self->remember_row, _("Keep it in your computer’s keyring"));
+
+  /* Turning it off means "do not keep my password": remove it now. */
+  if (!remember)
+    forget_password (self);
+}
+
+/* GObject */
+
+static void
+md_account_page_shown (MdPage *page)
+{
+  MdAccountPage *self = MD_ACCOUNT_PAGE (page);
+  GtkWidget *first_empty = NULL;
+
+  /* Start where there is something left to type. */
+  if (is_empty (row_text (self->email_row)))
+    first_empty = GTK_WIDGET (self->email_row);
+  else if (is_empty (row_text (self->host_row)))
+    first_empty = GTK_WIDGET (self->host_row);
+  else if (is_empty (gtk_editable_get_text (GTK_EDITABLE (self->password_row))))
+    first_empty = GTK_WIDGET (self->password_row);
+  else
+    first_empty = GTK_WIDGET (self->check_button);
+
+  gtk_widget_grab_focus (first_empty);
+}
+
+static void
+md_account_page_dispose (GObject *object)
+{
+  MdAccountPage *self = (MdAccountPage *)object;
+
+  stop_discovery (self);
+  g_cancellable_cancel (self->keyring_cancellable);
+  g_clear_object (&self->keyring_cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->kb);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), MD_TYPE_ACCOUNT_PAGE);
+
+  G_OBJECT_CLASS (md_account_page_parent_class)->dispose (object);
+}
+
+static void
+md_account_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  MdAccountPage *self = MD_ACCOUNT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALID:
+      g_value_set_boolean (value, self->valid);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+md_account_page_class_init (MdAccountPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  MdPageClass *page_class = MD_PAGE_CLASS (klass);
+
+  object_class->dispose = md_account_page_dispose;
+  object_class->get_property = md_account_page_get_property;
+  page_class->shown = md_account_page_shown;
+
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/md-account-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, discover_spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, email_message);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, email_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, host_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, notes_label);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, port_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, remember_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, security_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, server_group);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, server_message);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, username_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_email_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_remember_switch_active_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_security_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_server_row_changed_cb);
+}
+
+/* The first button on show: the row's apply button is hidden. */
+static GtkWidget *
+find_button (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = NULL;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+
+      found = GTK_IS_BUTTON (child) ? child : find_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+md_account_page_init (MdAccountPage *self)
+{
+  GtkWidget *reveal;
+
+  self->keyring_cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* libadwaita 1.2 leaves the password's reveal button without a name,
+   * and a screen reader would read out "GtkImage". */
+  reveal = find_button (GTK_WIDGET (self->password_row));
+  if (reveal != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (reveal),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show password"),
+                                    -1);
+}
+
+static void
+load_settings (MdAccountPage *self)
+{
+  guint port = md_settings_get_port (self->settings);
+  g_autofree char *port_text = port > 0 ? g_strdup_printf ("%u", port) : NULL;
+
+  fill_entry (self, self->email_row, md_settings_get_email (self->settings));
+  fill_entry (self, self->host_row, md_settings_get_host (self->settings));
+  fill_entry (self, self->port_row, port_text);
+  fill_entry (self, self->username_row, md_settings_get_username (self->settings));
+
+  self->filling = TRUE;
+  adw_combo_row_set_selected (self->security_row, md_settings_get_security (self->settings));
+  gtk_switch_set_active (self->remember_switch,
+                         md_settings_get_remember_password (self->settings));
+  self->filling = FALSE;
+
+  if (!is_empty (md_settings_get_host (self->settings)))
+    adw_preferences_group_set_description (self->server_group,
+                                           _("The settings of your last check"));
+}
+
+void
+md_account_page_set_settings (MdAccountPage *self,
+                              MdSettings    *settings)
+{
+  g_return_if_fail (MD_IS_ACCOUNT_PAGE (self));
+  g_return_if_fail (MD_IS_SETTINGS (settings));
+
+  if (!g_set_object (&self->settings, settings))
+    return;
+
+  load_settings (self);
+  validate (self);
+
+  /* The keyring is asked only by a user who chose to keep the password. */
+  if (md_settings_get_remember_password (settings))
+    look_up_password (self);
+}
+
+gboolean
+md_account_page_get_valid (MdAccountPage *self)
+{
+  g_return_val_if_fail (MD_IS_ACCOUNT_PAGE (self), FALSE);
+
+  return self->valid;
+}
+
+/**
+ * md_account_page_dup_account:
+ *
+ * Returns: (transfer full): a new account from what is typed
+ */
+MdAccount *
+md_account_page_dup_account (MdAccountPage *self)
+{
+  g_autoptr(MdAccount) account = md_account_new ();
+  const char *password;
+  guint port = 0;
+
+  g_return_val_if_fail (MD_IS_ACCOUNT_PAGE (self), NULL);
+
+  md_validate_port_string (row_text (self->port_row), &port, NULL);
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  md_account_set_email (account, row_text (self->email_row));
+  md_account_set_host (account, row_text (self->host_row));
+  md_account_set_port (account, port);
+  md_account_set_security (account, adw_combo_row_get_selected (self->security_row));
+  if (!is_empty (row_text (self->username_row)))
+    md_account_set_username (account, row_text (self->username_row));
+  if (!is_empty (password))
+    md_account_set_password (account, password);
+
+  return g_steal_pointer (&account);
+}
+
+void
+md_account_page_remember (MdAccountPage *self)
+{
+  const char *password;
+  guint port = 0;
+
+  g_return_if_fail (MD_IS_ACCOUNT_PAGE (self));
+
+  if (self->settings == NULL)
+    return;
+
+  md_validate_port_string (row_text (self->port_row), &port, NULL);
+  md_settings_set_email (self->settings, row_text (self->email_row));
+  md_settings_set_host (self->settings, row_text (self->host_row));
+  md_settings_set_port (self->settings, port);
+  md_settings_set_security (self->settings, adw_combo_row_get_selected (self->security_row));
+  md_settings_set_username (self->settings, row_text (self->username_row));
+
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  if (!gtk_switch_get_active (self->remember_switch) || is_empty (password))
+    return;
+
+  md_password_store_save_async (row_text (self->host_row), effective_username (self), password,
+                                self->keyring_cancellable, keyring_done_cb, g_object_ref (self));
+}

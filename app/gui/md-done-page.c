@@ -1,0 +1,283 @@
+/* md-done-page.c: where the user stands at the end, and what is left
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The last page either confirms that mail goes out again, or admits that
+ * it does not and offers the three ways on: wait and be told, hand the
+ * evidence to the provider, or keep the report.
+ */
+
+#include "md-config.h"
+
+#include <glib/gi18n.h>
+
+#include "md-done-page.h"
+#include "md-finding.h"
+#include "md-result-row.h"
+
+struct _MdDonePage
+{
+  MdPage          parent_instance;
+
+  MdReport       *report;
+  MdCheck        *last_check;
+  guint           n_tried;
+  /* Whether the window said how the fix steps went, for this report. */
+  gboolean        has_progress;
+  gboolean        read_only;
+  gboolean        watching;
+
+  AdwActionRow   *found_row;
+  GtkWidget      *latest_row;
+  AdwStatusPage  *status_page;
+  GtkListBox     *summary_list;
+  AdwActionRow   *tried_row;
+  GtkButton      *watch_button;
+  GtkWidget      *watching_box;
+  GtkSpinner     *watching_spinner;
+};
+
+G_DEFINE_FINAL_TYPE (MdDonePage, md_done_page, MD_TYPE_PAGE)
+
+static void
+md_done_page_dispose (GObject *object)
+{
+  MdDonePage *self = (MdDonePage *)object;
+
+  self->latest_row = NULL;
+  g_clear_object (&self->report);
+  g_clear_object (&self->last_check);
+
+  G_OBJECT_CLASS (md_done_page_parent_class)->dispose (object);
+}
+
+/* The way on that fits: watching while mail is still stuck, otherwise
+ * keeping the report. */
+static void
+md_done_page_shown (MdPage *page)
+{
+  MdDonePage *self = MD_DONE_PAGE (page);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->watch_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->watch_button));
+  else
+    MD_PAGE_CLASS (md_done_page_parent_class)->shown (page);
+}
+
+static void
+md_done_page_class_init (MdDonePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  MdPageClass *page_class = MD_PAGE_CLASS (klass);
+
+  object_class->dispose = md_done_page_dispose;
+  page_class->shown = md_done_page_shown;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/md-done-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, found_row);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, summary_list);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, tried_row);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, watch_button);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, watching_box);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, watching_spinner);
+}
+
+static void
+md_done_page_init (MdDonePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  md_page_set_title (MD_PAGE (self), C_("page title", "Summary"));
+}
+
+/* The newest *Check again* decides; before any, the results do. */
+static gboolean
+is_working (MdDonePage *self)
+{
+  MdCheckStatus status;
+
+  if (self->last_check == NULL)
+    return md_report_count_status (self->report, MD_CHECK_STATUS_FAIL) == 0;
+
+  status = md_check_get_status (self->last_check);
+
+  return status == MD_CHECK_STATUS_PASS || status == MD_CHECK_STATUS_WARN;
+}
+
+static void
+show_outcome (MdDonePage *self)
+{
+  if (is_working (self))
+    {
+      adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
+      adw_status_page_set_title (self->status_page, _("Your mail should go out again"));
+      adw_status_page_set_description (
+        self->status_page, _("If a message still waits in your outbox, send it again."));
+      return;
+    }
+
+  adw_status_page_set_icon_name (self->status_page, "dialog-warning-symbolic");
+  adw_status_page_set_title (self->status_page, _("Still stuck?"));
+  adw_status_page_set_description (self->status_page, self->read_only ?
+    _("Send the mail provider what Mail Doctor found: it can see what its server does.") :
+    _("It may be on your provider’s side. Mail Doctor can keep checking and tell you when it "
+      "works, and you can send your provider what it found."));
+}
+
+static void
+show_found (MdDonePage *self)
+{
+  GListModel *findings = md_report_get_findings (self->report);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", md_finding_get_title (finding));
+    }
+  if (text->len == 0)
+    g_string_append (text, _("No problems"));
+
+  adw_action_row_set_subtitle (self->found_row, text->str);
+}
+
+static void
+show_tried (MdDonePage *self)
+{
+  guint n_steps = g_list_model_get_n_items (md_report_get_fixes (self->report));
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "You checked %u of %u step again",
+                                       "You checked %u of %u steps again", n_steps),
+                          self->n_tried, n_steps);
+  adw_action_row_set_subtitle (self->tried_row, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->tried_row),
+                          self->has_progress && !self->read_only && n_steps > 0);
+}
+
+static GtkWidget *
+new_latest_row (MdDonePage *self)
+{
+  guint n_failed = md_report_count_status (self->report, MD_CHECK_STATUS_FAIL);
+  g_autofree char *title = NULL;
+
+  if (self->last_check != NULL)
+    return md_result_row_new (md_check_get_status (self->last_check),
+                              md_check_get_summary (self->last_check),
+                              _("The newest result of Check again"));
+
+  if (n_failed == 0)
+    return md_result_row_new (MD_CHECK_STATUS_PASS, _("All checks pass"), NULL);
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check fails",
+                                        "%u checks fail", n_failed), n_failed);
+
+  return md_result_row_new (MD_CHECK_STATUS_FAIL, title, NULL);
+}
+
+static void
+show_latest (MdDonePage *self)
+{
+  if (self->latest_row != NULL)
+    gtk_list_box_remove (self->summary_list, self->latest_row);
+
+  self->latest_row = new_latest_row (self);
+  gtk_list_box_append (self->summary_list, self->latest_row);
+}
+
+static void
+show_watch (MdDonePage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->watch_button),
+                          !self->read_only && (self->watching || !is_working (self)));
+  gtk_button_set_label (self->watch_button,
+                        self->watching ? _("Stop watching") : _("Tell me when it works"));
+  if (self->watching)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->watch_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->watch_button), "suggested-action");
+
+  gtk_widget_set_visible (self->watching_box, self->watching);
+  gtk_spinner_set_spinning (self->watching_spinner, self->watching);
+}
+
+static void
+show_all (MdDonePage *self)
+{
+  if (self->report == NULL)
+    return;
+
+  show_outcome (self);
+  show_found (self);
+  show_tried (self);
+  show_latest (self);
+  show_watch (self);
+}
+
+/**
+ * md_done_page_set_report:
+ * @read_only: an opened report, which cannot be watched
+ *
+ * Sums up @report; the progress of the fix steps is reset.
+ */
+void
+md_done_page_set_report (MdDonePage *self,
+                         MdReport   *report,
+                         gboolean    read_only)
+{
+  g_return_if_fail (MD_IS_DONE_PAGE (self));
+  g_return_if_fail (MD_IS_REPORT (report));
+
+  g_set_object (&self->report, report);
+  g_clear_object (&self->last_check);
+  self->n_tried = 0;
+  self->has_progress = FALSE;
+  self->read_only = read_only;
+  show_all (self);
+}
+
+/**
+ * md_done_page_set_progress:
+ * @n_tried: how many fix steps the user checked again
+ * @last_check: (nullable): the newest result of *Check again*
+ *
+ * Tells the page how the fix steps went (see md_fix_page_get_n_tried()
+ * and md_fix_page_get_last_check()); call it after
+ * md_done_page_set_report().
+ */
+void
+md_done_page_set_progress (MdDonePage *self,
+                           guint       n_tried,
+                           MdCheck    *last_check)
+{
+  g_return_if_fail (MD_IS_DONE_PAGE (self));
+  g_return_if_fail (last_check == NULL || MD_IS_CHECK (last_check));
+
+  self->n_tried = n_tried;
+  self->has_progress = TRUE;
+  g_set_object (&self->last_check, last_check);
+  show_all (self);
+}
+
+void
+md_done_page_set_watching (MdDonePage *self,
+                           gboolean    watching)
+{
+  g_return_if_fail (MD_IS_DONE_PAGE (self));
+
+  self->watching = !!watching;
+  if (self->report != NULL)
+    show_watch (self);
+}
+
+gboolean
+md_done_page_get_watching (MdDonePage *self)
+{
+  g_return_val_if_fail (MD_IS_DONE_PAGE (self), FALSE);
+
+  return self->watching;
+}

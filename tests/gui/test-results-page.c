@@ -1,0 +1,366 @@
+/* test-results-page.c
+ *
+ * Copyright 2026 The Mail Doctor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "md-finding-row.h"
+#include "md-result-row.h"
+#include "md-results-page.h"
+#include "md-test-utils.h"
+#include "md-test-gui.h"
+#include "md-test-widgets.h"
+
+/* Single quotes stand for double ones, to keep the JSON readable; texts
+ * carry markup characters, which must show as they are. */
+static const char problems_json[] =
+  "{'version': 1,"
+  " 'account': {'email': 'sam@example.org', 'host': 'smtp.example.org', 'port': 587,"
+  "             'security': 'starttls', 'username': 'sam@example.org'},"
+  " 'checks': ["
+  "  {'id': 'dns.host', 'status': 'pass', 'summary': 'The server name is known',"
+  "   'detail': '192.0.2.10', 'evidence': {'addresses': '192.0.2.10'}, 'duration_ms': 3},"
+  "  {'id': 'smtp.greeting', 'status': 'fail',"
+  "   'summary': 'The server is too busy & <b>closed</b> the connection',"
+  "   'detail': '421 4.7.0 Too many connections',"
+  "   'evidence': {'code': '421', 'enhanced_code': '4.7.0', 'text': 'Too many connections'},"
+  "   'duration_ms': 40},"
+  "  {'id': 'rep.dnsbl', 'status': 'warn', 'summary': 'Your address is on one blocklist',"
+  "   'evidence': {'list': 'bl.example.net'}, 'duration_ms': 12}],"
+  " 'findings': ["
+  "  {'cause': 'server-busy', 'confidence': 0.9, 'checks': ['smtp.greeting'],"
+  "   'explanation': 'The server has too many connections <right now> & refuses more.',"
+  "   'fixes': ['check-server-status']},"
+  "  {'cause': 'blocklisted', 'confidence': 0.4, 'checks': ['rep.dnsbl', 'smtp.auth'],"
+  "   'explanation': 'One blocklist names your address.', 'fixes': []}],"
+  " 'fixes': ["
+  "  {'id': 'check-server-status', 'title': 'Check whether the mail server has a problem',"
+  "   'why': 'A busy server answers 421.', 'effort': 'low',"
+  "   'steps': ['Look at the status page.', 'Wait.'], 'verify': 'smtp.greeting'}],"
+  " 'transcript': ["
+  "  {'t_ms': 0, 'dir': 'S', 'text': '421 4.7.0 Too many connections'},"
+  "  {'t_ms': 5, 'dir': 'C', 'text': 'QUIT'}]}";
+
+static const char healthy_json[] =
+  "{'version': 1,"
+  " 'account': {'email': 'sam@example.org', 'host': 'smtp.example.org', 'port': 587},"
+  " 'checks': ["
+  "  {'id': 'smtp.greeting', 'status': 'pass', 'summary': 'The server answers',"
+  "   'duration_ms': 20}],"
+  " 'findings': [], 'fixes': [], 'transcript': []}";
+
+typedef struct
+{
+  GtkWidget     *window;
+  MdResultsPage *page;
+} Fixture;
+
+static AdwStatusPage *
+find_status_page (gpointer root)
+{
+  g_autoptr(GPtrArray) pages = md_test_find_all (root, ADW_TYPE_STATUS_PAGE);
+
+  g_assert_cmpuint (pages->len, ==, 1);
+
+  return pages->pdata[0];
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->page = g_object_new (MD_TYPE_RESULTS_PAGE, NULL);
+  fixture->window = md_test_present (fixture->page);
+}
+
+/* Closing the window frees the page: nothing it made holds it. */
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  md_test_close_window (fixture->window, fixture->page);
+}
+
+static void
+test_findings (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (problems_json);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) evidence = NULL;
+  AdwStatusPage *status;
+
+  md_results_page_set_report (fixture->page, report, FALSE);
+
+  status = find_status_page (fixture->page);
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "We found 2 problems.");
+  g_assert_cmpstr (adw_status_page_get_icon_name (status), ==, "dialog-warning-symbolic");
+
+  /* In the report's order, each with the checks it names and the report
+   * holds (smtp.auth is not in it). */
+  rows = md_test_find_all (fixture->page, MD_TYPE_FINDING_ROW);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpint (md_finding_get_cause (md_finding_row_get_finding (rows->pdata[0])), ==,
+                   MD_CAUSE_SERVER_BUSY);
+  g_assert_nonnull (md_test_find_label (rows->pdata[0],
+                                        md_cause_get_title (MD_CAUSE_SERVER_BUSY)));
+  g_assert_nonnull (md_test_find_label (rows->pdata[0], "The server has too many connections "
+                                        "<right now> & refuses more."));
+  g_assert_cmpuint (md_finding_row_get_n_checks (rows->pdata[0]), ==, 1);
+  g_assert_cmpuint (md_finding_row_get_n_checks (rows->pdata[1]), ==, 1);
+
+  evidence = md_test_find_all (rows->pdata[0], MD_TYPE_RESULT_ROW);
+  g_assert_cmpuint (evidence->len, ==, 1);
+  g_assert_cmpint (md_result_row_get_status (evidence->pdata[0]), ==, MD_CHECK_STATUS_FAIL);
+  g_assert_cmpstr (md_result_row_get_title (evidence->pdata[0]), ==,
+                   "The server is too busy & <b>closed</b> the connection");
+  g_assert_cmpuint (md_result_row_get_n_evidence (evidence->pdata[0]), ==, 3);
+  g_assert_nonnull (md_test_find_label (rows->pdata[0], "4.7.0"));
+
+  g_assert_true (md_test_button_shown (fixture->page, "Fix it step by step"));
+  g_assert_true (md_test_button_shown (fixture->page, "Save report"));
+  g_assert_false (md_test_label_shown (fixture->page, "Opened from a saved report"));
+}
+
+static char *
+dup_transcript (gpointer root)
+{
+  g_autoptr(GPtrArray) views = md_test_find_all (root, GTK_TYPE_TEXT_VIEW);
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_assert_cmpuint (views->len, ==, 1);
+  buffer = gtk_text_view_get_buffer (views->pdata[0]);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+test_details (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (problems_json);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *transcript = NULL;
+
+  md_results_page_set_report (fixture->page, report, FALSE);
+
+  /* Every check, once in "All checks", plus the two findings' evidence. */
+  results = md_test_find_all (fixture->page, MD_TYPE_RESULT_ROW);
+  g_assert_cmpuint (results->len, ==, 3 + 2);
+
+  transcript = dup_transcript (fixture->page);
+  g_assert_cmpstr (transcript, ==, "S: 421 4.7.0 Too many connections\nC: QUIT");
+  g_assert_true (md_test_label_shown (fixture->page, "The server conversation"));
+}
+
+static void
+test_copy_transcript (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (problems_json);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->page));
+
+  md_results_page_set_report (fixture->page, report, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "results.copy-transcript", NULL));
+
+  gdk_clipboard_read_text_async (clipboard, NULL, md_test_store_result, &result);
+  md_test_wait_result (&result, 5000);
+  text = gdk_clipboard_read_text_finish (clipboard, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "S: 421 4.7.0 Too many connections\nC: QUIT");
+}
+
+static void
+test_healthy (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (healthy_json);
+  g_autoptr(GPtrArray) rows = NULL;
+  AdwStatusPage *status;
+
+  md_results_page_set_report (fixture->page, report, FALSE);
+
+  status = find_status_page (fixture->page);
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Your settings work.");
+  g_assert_cmpstr (adw_status_page_get_icon_name (status), ==, "emblem-ok-symbolic");
+
+  rows = md_test_find_all (fixture->page, MD_TYPE_FINDING_ROW);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_assert_false (md_test_label_shown (fixture->page, "What we found"));
+  g_assert_false (md_test_button_shown (fixture->page, "Fix it step by step"));
+  g_assert_true (md_test_button_shown (fixture->page, "Save report"));
+  /* No conversation, no empty box for one. */
+  g_assert_false (md_test_label_shown (fixture->page, "The server conversation"));
+}
+
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (problems_json);
+
+  md_results_page_set_report (fixture->page, report, TRUE);
+
+  g_assert_true (md_test_label_shown (fixture->page, "Opened from a saved report"));
+  /* An opened report still has its steps and can be saved again. */
+  g_assert_true (md_test_button_shown (fixture->page, "Fix it step by step"));
+  g_assert_true (md_test_button_shown (fixture->page, "Save report"));
+}
+
+/* A re-check gives a new report: the page shows it alone. */
+static void
+test_replace (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(MdReport) problems = md_test_load_report (problems_json);
+  g_autoptr(MdReport) healthy = md_test_load_report (healthy_json);
+  g_autoptr(GPtrArray) results = NULL;
+
+  md_results_page_set_report (fixture->page, problems, TRUE);
+  md_results_page_set_report (fixture->page, healthy, FALSE);
+
+  results = md_test_find_all (fixture->page, MD_TYPE_RESULT_ROW);
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_cmpstr (md_result_row_get_title (results->pdata[0]), ==, "The server answers");
+  g_assert_false (md_test_label_shown (fixture->page, "Opened from a saved report"));
+}
+
+static void
+on_activate (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GPtrArray *activated = user_data;
+
+  g_ptr_array_add (activated, g_strdup (g_action_get_name (G_ACTION (action))));
+}
+
+/* Stands in for the window's actions, by the names the window installs;
+ * records each activation in @activated. */
+static void
+add_window_actions (Fixture   *fixture,
+                    GPtrArray *activated)
+{
+  static const GActionEntry entries[] = {
+    { .name = "fix", .activate = on_activate },
+    { .name = "save-report", .activate = on_activate },
+  };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries),
+                                   activated);
+  gtk_widget_insert_action_group (fixture->window, "win", G_ACTION_GROUP (group));
+}
+
+static void
+test_actions (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (problems_json);
+  g_autoptr(GPtrArray) activated = g_ptr_array_new_with_free_func (g_free);
+
+  add_window_actions (fixture, activated);
+  md_results_page_set_report (fixture->page, report, FALSE);
+
+  g_signal_emit_by_name (md_test_find_button (fixture->page, "Fix it step by step"),
+                         "clicked");
+  g_signal_emit_by_name (md_test_find_button (fixture->page, "Save report"), "clicked");
+
+  g_assert_cmpuint (activated->len, ==, 2);
+  g_assert_cmpstr (activated->pdata[0], ==, "fix");
+  g_assert_cmpstr (activated->pdata[1], ==, "save-report");
+}
+
+static void
+test_shown_focus (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (problems_json);
+  g_autoptr(GPtrArray) activated = g_ptr_array_new_with_free_func (g_free);
+
+  add_window_actions (fixture, activated);
+  md_results_page_set_report (fixture->page, report, FALSE);
+  md_page_shown (MD_PAGE (fixture->page));
+
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) ==
+                 md_test_find_button (fixture->page, "Fix it step by step"));
+  g_assert_cmpstr (md_page_get_title (MD_PAGE (fixture->page)), ==, "Results");
+}
+
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (problems_json);
+  g_autoptr(GPtrArray) activated = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) expanders = NULL;
+  g_autoptr(GPtrArray) reached = NULL;
+
+  add_window_actions (fixture, activated);
+  md_results_page_set_report (fixture->page, report, FALSE);
+  reached = md_test_tab_through (fixture->window);
+
+  rows = md_test_find_all (fixture->page, MD_TYPE_FINDING_ROW);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_true (md_test_reaches (reached, rows->pdata[i]));
+  g_assert_true (md_test_reaches (reached, md_test_find_button (fixture->page,
+                                                                "Fix it step by step")));
+  g_assert_true (md_test_reaches (reached, md_test_find_button (fixture->page, "Save report")));
+  /* The findings, "All checks" and "The server conversation". */
+  expanders = md_test_find_all (fixture->page, ADW_TYPE_EXPANDER_ROW);
+  g_assert_cmpuint (expanders->len, ==, rows->len + 2);
+  for (guint i = 0; i < expanders->len; i++)
+    g_assert_true (md_test_reaches (reached, expanders->pdata[i]));
+}
+
+static GtkWidget *
+make_page (gconstpointer json)
+{
+  g_autoptr(MdReport) report = md_test_load_report (json);
+  MdResultsPage *page = g_object_new (MD_TYPE_RESULTS_PAGE, NULL);
+
+  md_results_page_set_report (page, report, FALSE);
+
+  return GTK_WIDGET (page);
+}
+
+static void
+test_screenshots (void)
+{
+  md_test_shoot_page ("results-problems", make_page, problems_json);
+  md_test_shoot_page ("results-healthy", make_page, healthy_json);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!md_test_gui_init (&argc, &argv))
+    return 0;
+
+#define ADD(path, func) \
+  g_test_add ("/md/gui/results/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("findings", test_findings);
+  ADD ("details", test_details);
+  ADD ("copy-transcript", test_copy_transcript);
+  ADD ("healthy", test_healthy);
+  ADD ("read-only", test_read_only);
+  ADD ("replace", test_replace);
+  ADD ("actions", test_actions);
+  ADD ("shown-focus", test_shown_focus);
+  ADD ("keyboard", test_keyboard);
+
+#undef ADD
+
+  g_test_add_func ("/md/gui/results/screenshots", test_screenshots);
+
+  return g_test_run ();
+}
