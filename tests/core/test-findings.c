@@ -56,25 +56,36 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->catalogue);
 }
 
-/* Adds a check; @... are evidence key/value pairs, ending with NULL. */
+/* A finished check; @args are evidence key/value pairs, ending with NULL. */
 static MdCheck *
+new_check (MdCheckId      id,
+           MdCheckStatus  status,
+           va_list        args)
+{
+  MdCheck *check = md_check_new (id);
+  const char *key;
+
+  while ((key = va_arg (args, const char *)) != NULL)
+    md_check_set_evidence (check, key, va_arg (args, const char *));
+
+  md_check_finish (check, status, "summary", NULL);
+  return check;
+}
+
+static void
 add_check (Fixture       *f,
            MdCheckId      id,
            MdCheckStatus  status,
            ...)
 {
-  g_autoptr(MdCheck) check = md_check_new (id);
-  const char *key;
+  g_autoptr(MdCheck) check = NULL;
   va_list args;
 
   va_start (args, status);
-  while ((key = va_arg (args, const char *)) != NULL)
-    md_check_set_evidence (check, key, va_arg (args, const char *));
+  check = new_check (id, status, args);
   va_end (args);
 
-  md_check_finish (check, status, "summary", NULL);
   g_list_store_append (f->checks, check);
-  return check;
 }
 
 /* The checks of a server that works, as a run leaves them. */
@@ -106,15 +117,12 @@ set_check (Fixture       *f,
            MdCheckStatus  status,
            ...)
 {
-  g_autoptr(MdCheck) check = md_check_new (id);
-  const char *key;
+  g_autoptr(MdCheck) check = NULL;
   va_list args;
 
   va_start (args, status);
-  while ((key = va_arg (args, const char *)) != NULL)
-    md_check_set_evidence (check, key, va_arg (args, const char *));
+  check = new_check (id, status, args);
   va_end (args);
-  md_check_finish (check, status, "summary", NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (f->checks)); i++)
     {
