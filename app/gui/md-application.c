@@ -246,6 +246,20 @@ notify_works (MdApplication *self)
 }
 
 static void
+notify_stopped (MdApplication *self,
+                const GError  *error)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("Mail Doctor stopped watching"));
+
+  /* The reason is technical; the user needs to know what to do. */
+  g_debug ("Watch mode ended: %s", error->message);
+  g_notification_set_body (notification,
+                           _("The check could not run any more. Open Mail Doctor and check "
+                             "your settings again."));
+  g_application_send_notification (G_APPLICATION (self), WATCH_NOTIFICATION_ID, notification);
+}
+
+static void
 end_watch (MdApplication *self)
 {
   g_clear_object (&self->watch);
@@ -268,11 +282,12 @@ watch_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* The done page follows "watching"; the reason is for developers. */
+  /* The done page follows "watching"; the user may have closed it, so
+   * the end is told in a notification either way. */
   if (error == NULL)
     notify_works (self);
   else
-    g_debug ("Watch mode ended: %s", error->message);
+    notify_stopped (self, error);
 
   if (self->watch == MD_WATCH (source))
     end_watch (self);
