@@ -150,10 +150,14 @@ show_tried (MdDonePage *self)
   guint n_steps = g_list_model_get_n_items (md_report_get_fixes (self->report));
   g_autofree char *text = NULL;
 
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "You checked %u of %u step again",
-                                       "You checked %u of %u steps again", n_steps),
-                          self->n_tried, n_steps);
+  if (self->n_tried == 0)
+    text = g_strdup (_("You have not used Check again yet"));
+  else
+    /* Translators: "You tried Check again on 2 of 4 steps". */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "You tried Check again on %u of %u step",
+                                         "You tried Check again on %u of %u steps", n_steps),
+                            self->n_tried, n_steps);
   adw_action_row_set_subtitle (self->tried_row, text);
   gtk_widget_set_visible (GTK_WIDGET (self->tried_row),
                           self->has_progress && !self->read_only && n_steps > 0);

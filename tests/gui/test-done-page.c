@@ -151,7 +151,7 @@ test_stuck (Fixture       *fixture,
   /* Until the window says how the steps went, the page does not guess. */
   g_assert_null (summary (fixture, "Steps tried"));
   md_done_page_set_progress (fixture->page, 0, NULL);
-  g_assert_cmpstr (summary (fixture, "Steps tried"), ==, "You checked 0 of 2 steps again");
+  g_assert_cmpstr (summary (fixture, "Steps tried"), ==, "You have not used Check again yet");
   g_assert_cmpstr (md_result_row_get_title (latest (fixture)), ==, "2 checks fail");
 
   g_assert_true (md_test_button_shown (fixture->page, "Tell me when it works"));
@@ -171,7 +171,7 @@ test_still_failing (Fixture       *fixture,
   md_done_page_set_progress (fixture->page, 1, busy);
 
   g_assert_cmpstr (headline (fixture), ==, "Still stuck?");
-  g_assert_cmpstr (summary (fixture, "Steps tried"), ==, "You checked 1 of 2 steps again");
+  g_assert_cmpstr (summary (fixture, "Steps tried"), ==, "You tried Check again on 1 of 2 steps");
   g_assert_cmpstr (md_result_row_get_title (latest (fixture)), ==, "The server is still busy");
   g_assert_cmpint (md_result_row_get_status (latest (fixture)), ==, MD_CHECK_STATUS_FAIL);
   g_assert_true (md_test_button_shown (fixture->page, "Tell me when it works"));
@@ -203,7 +203,7 @@ test_fixed (Fixture       *fixture,
   md_done_page_set_progress (fixture->page, 2, fine);
 
   g_assert_cmpstr (headline (fixture), ==, "Your mail should go out again");
-  g_assert_cmpstr (summary (fixture, "Steps tried"), ==, "You checked 2 of 2 steps again");
+  g_assert_cmpstr (summary (fixture, "Steps tried"), ==, "You tried Check again on 2 of 2 steps");
   g_assert_cmpstr (md_result_row_get_title (latest (fixture)), ==, "The server answers");
   g_assert_false (md_test_button_shown (fixture->page, "Tell me when it works"));
   g_assert_true (md_test_button_shown (fixture->page, "Copy for my provider"));
