@@ -217,6 +217,6 @@ md_cause_get_title (MdCause cause)
       return _("Your domain does not prove that its mail is genuine");
     case MD_CAUSE_UNKNOWN:
     default:
-      return _("The server turned your mail away");
+      return _("Something unexpected went wrong");
     }
 }

@@ -333,6 +333,26 @@ rule_dns (Rules *r)
                  MD_CHECK_DNS_HOST, network_fixes);
 }
 
+/* A server that takes the connection and then says nothing is either
+ * swamped, or something in between (a firewall, an antivirus that scans
+ * mail) holds the connection without passing it on. */
+static void
+rule_silent_greeting (Rules *r)
+{
+  static const char * const fixes[] = { "retry-later", "antivirus-tls", "check-network",
+                                        "check-server-status", NULL };
+
+  if (!has_status (r, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL) ||
+      g_strcmp0 (evidence (r, MD_CHECK_SMTP_GREETING, "error"), "timeout") != 0)
+    return;
+
+  add_finding (r, MD_CAUSE_SERVER_BUSY, 0.6,
+               _("The mail server took the connection but never said hello. Overloaded "
+                 "servers do this; so do firewalls and antivirus programs that hold mail "
+                 "connections without passing them on."),
+               MD_CHECK_SMTP_GREETING, fixes);
+}
+
 /* Encryption */
 
 static void
@@ -731,6 +751,7 @@ md_findings_derive (MdAccount                  *account,
 
   rule_dns (&r);
   rule_connect (&r);
+  rule_silent_greeting (&r);
   for (guint i = 0; i < G_N_ELEMENTS (session_checks); i++)
     rule_live_reply (&r, session_checks[i]);
   rule_tls_versions (&r);

@@ -818,7 +818,7 @@ _md_report_dup_title (MdReport *self)
  * md_report_dup_headline:
  *
  * Returns: (transfer full): the short answer, as the wizard's results page
- *   gives it: one problem per finding
+ *   gives it (a title, so without a full stop): one problem per finding
  */
 char *
 md_report_dup_headline (MdReport *self)
@@ -832,10 +832,10 @@ md_report_dup_headline (MdReport *self)
     found = md_report_count_status (self, MD_CHECK_STATUS_FAIL);
 
   if (found > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We found %u problem.",
-                                         "We found %u problems.", found), found);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We found %u problem",
+                                         "We found %u problems", found), found);
 
-  return g_strdup (_("Your settings work."));
+  return g_strdup (_("Your settings work"));
 }
 
 static void

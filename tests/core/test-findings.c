@@ -398,6 +398,20 @@ test_sender_auth (Fixture       *f,
   g_assert_false (g_strv_contains (md_finding_get_checks (finding_at (with_spf, 0)), "auth.spf"));
 }
 
+/* Connected, then silence: busy, or something holding the connection. */
+static void
+test_silent_greeting (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GListModel) findings = NULL;
+
+  add_healthy (f);
+  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "error", "timeout", NULL);
+  findings = derive (f);
+  assert_first (findings, MD_CAUSE_SERVER_BUSY, "smtp.greeting", "retry-later");
+  g_assert_cmpuint (g_list_model_get_n_items (findings), ==, 1);
+}
+
 /* Broken records are a weak finding of their own. */
 static void
 test_broken_records (Fixture       *f,
@@ -490,6 +504,7 @@ main (int   argc,
   add_test ("/md/core/findings/blocklists", test_blocklists);
   add_test ("/md/core/findings/too-large", test_too_large);
   add_test ("/md/core/findings/sender-auth", test_sender_auth);
+  add_test ("/md/core/findings/silent-greeting", test_silent_greeting);
   add_test ("/md/core/findings/broken-records", test_broken_records);
   add_test ("/md/core/findings/unexplained", test_unexplained);
   add_test ("/md/core/findings/plan", test_plan);

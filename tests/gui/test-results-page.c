@@ -93,7 +93,7 @@ test_findings (Fixture       *fixture,
   md_results_page_set_report (fixture->page, report, FALSE);
 
   status = find_status_page (fixture->page);
-  g_assert_cmpstr (adw_status_page_get_title (status), ==, "We found 2 problems.");
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "We found 2 problems");
   g_assert_cmpstr (adw_status_page_get_icon_name (status), ==, "dialog-warning-symbolic");
 
   /* In the report's order, each with the checks it names and the report
@@ -187,7 +187,7 @@ test_healthy (Fixture       *fixture,
   md_results_page_set_report (fixture->page, report, FALSE);
 
   status = find_status_page (fixture->page);
-  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Your settings work.");
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Your settings work");
   g_assert_cmpstr (adw_status_page_get_icon_name (status), ==, "emblem-ok-symbolic");
 
   rows = md_test_find_all (fixture->page, MD_TYPE_FINDING_ROW);
