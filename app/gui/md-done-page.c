@@ -190,6 +190,8 @@ show_latest (MdDonePage *self)
     gtk_list_box_remove (self->summary_list, self->latest_row);
 
   self->latest_row = new_latest_row (self);
+  /* Like the other rows of the summary, text to read. */
+  gtk_widget_set_focusable (self->latest_row, FALSE);
   gtk_list_box_append (self->summary_list, self->latest_row);
 }
 

@@ -183,7 +183,9 @@ finding_has_fix (MdFinding  *finding,
 }
 
 /* The first (most important) finding that led to the fix says what is
- * wrong; a fix that no finding names gets no such paragraph. */
+ * wrong; a fix that no finding names gets no such paragraph. Only its
+ * explanation: that already says in other words what the finding's title
+ * says, and the two together read as the same thing twice. */
 static void
 show_problem (MdFixPage *self,
               MdFix     *fix)
@@ -193,15 +195,11 @@ show_problem (MdFixPage *self,
   for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
     {
       g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
-      g_autofree char *text = NULL;
 
       if (!finding_has_fix (finding, md_fix_get_id (fix)))
         continue;
 
-      /* Translators: a problem's short title, then what it means. */
-      text = g_strdup_printf (_("%s. %s"), md_finding_get_title (finding),
-                              md_finding_get_explanation (finding));
-      gtk_label_set_text (self->problem_label, text);
+      gtk_label_set_text (self->problem_label, md_finding_get_explanation (finding));
       gtk_widget_set_visible (self->problem_box, TRUE);
       return;
     }
@@ -413,7 +411,9 @@ md_fix_page_init (MdFixPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
-  md_page_set_title (MD_PAGE (self), C_("page title", "Fix it step by step"));
+  /* Short enough for the header bar of a phone; the button that leads
+   * here says "Fix it step by step". */
+  md_page_set_title (MD_PAGE (self), C_("page title", "Fix It"));
 }
 
 static void

@@ -26,6 +26,7 @@ struct _MdWelcomePage
   GtkTextView          *error_view;
   GtkLabel             *explanation_label;
   GtkRevealer          *meaning_revealer;
+  GtkWidget            *placeholder_label;
   GtkButton            *start_button;
 };
 
@@ -111,6 +112,10 @@ on_buffer_changed_cb (MdWelcomePage *self,
 {
   g_assert (MD_IS_WELCOME_PAGE (self));
 
+  /* The hint stands where the text starts, so it goes with the first
+   * character, even a blank one. */
+  gtk_widget_set_visible (self->placeholder_label,
+                          gtk_text_buffer_get_char_count (buffer) == 0);
   interpret (self);
 }
 
@@ -140,6 +145,7 @@ md_welcome_page_class_init (MdWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdWelcomePage, error_view);
   gtk_widget_class_bind_template_child (widget_class, MdWelcomePage, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, MdWelcomePage, meaning_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MdWelcomePage, placeholder_label);
   gtk_widget_class_bind_template_child (widget_class, MdWelcomePage, start_button);
 }
 

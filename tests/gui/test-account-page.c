@@ -278,6 +278,28 @@ test_accessible_names (Fixture       *f,
   g_assert_nonnull (md_test_find_button (f->page, "Check"));
 }
 
+/* On a phone the form is taller than the window: Check, the page's main
+ * action, stays below it in view instead of scrolling away with it. */
+static void
+test_check_in_view (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *check;
+  graphene_rect_t bounds;
+
+  f->page = g_object_new (MD_TYPE_ACCOUNT_PAGE, NULL);
+  f->window = md_test_present_sized (f->page, "Your Account", 360, 640);
+  md_account_page_set_settings (f->page, f->settings);
+  md_test_flush (f->window);
+
+  check = md_test_find_button (f->page, "Check");
+  g_assert_nonnull (check);
+  g_assert_null (gtk_widget_get_ancestor (check, GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_true (gtk_widget_compute_bounds (check, f->window, &bounds));
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (f->window));
+  g_assert_cmpfloat (bounds.size.height, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +317,7 @@ main (int   argc,
   ADD ("discovery-fills", test_discovery_fills);
   ADD ("user-edit-wins", test_user_edit_wins);
   ADD ("accessible-names", test_accessible_names);
+  ADD ("check-in-view", test_check_in_view);
 
 #undef ADD
 

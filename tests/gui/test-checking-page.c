@@ -212,6 +212,35 @@ test_accessible (Fixture       *f,
   g_assert_nonnull (md_test_find_button (f->page, "Cancel"));
 }
 
+/* The rows are text to read: Tab goes from the window's buttons straight
+ * to Cancel, which stays in view below the list however long it is. */
+static void
+test_keyboard (Fixture       *f,
+               gconstpointer  data)
+{
+  static const GActionEntry entries[] = { { .name = "cancel" } };
+  g_autoptr(MdDiagnosis) diagnosis = new_diagnosis ("sam@example.test", 2525);
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GPtrArray) reached = NULL;
+  GtkWidget *cancel;
+
+  /* The window's action, which Cancel names: without it, it is off. */
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), NULL);
+  gtk_widget_insert_action_group (f->window, "win", G_ACTION_GROUP (group));
+  md_checking_page_set_diagnosis (f->page, diagnosis);
+  finish (diagnosis, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "Too busy");
+  reached = md_test_tab_through (f->window);
+  cancel = md_test_find_button (f->page, "Cancel");
+
+  g_assert_true (md_test_reaches (reached, cancel));
+  for (guint i = 0; i < reached->len; i++)
+    g_assert_null (gtk_widget_get_ancestor (reached->pdata[i], GTK_TYPE_LIST_BOX_ROW));
+  g_assert_null (gtk_widget_get_ancestor (cancel, GTK_TYPE_SCROLLED_WINDOW));
+
+  /* The window's title says "Checking": the heading says what happens. */
+  g_assert_true (md_test_label_shown (f->page, "Talking to your mail server…"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +255,7 @@ main (int   argc,
   ADD ("no-email-no-mail-auth", test_no_email_no_mail_auth);
   ADD ("rows-follow-run", test_rows_follow_run);
   ADD ("accessible", test_accessible);
+  ADD ("keyboard", test_keyboard);
 
 #undef ADD
 

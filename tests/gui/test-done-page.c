@@ -296,6 +296,13 @@ test_keyboard (Fixture       *fixture,
   g_assert_true (md_test_reaches (reached, md_test_find_button (fixture->page,
                                                                 "Copy for my provider")));
   g_assert_true (md_test_reaches (reached, md_test_find_button (fixture->page, "Save report")));
+  /* The summary is text to read, not stops on the way to the buttons. */
+  for (guint i = 0; i < reached->len; i++)
+    g_assert_null (gtk_widget_get_ancestor (reached->pdata[i], GTK_TYPE_LIST_BOX_ROW));
+  /* Its last row is named by its words, as the others are by their titles. */
+  gtk_test_accessible_assert_relation (latest (fixture), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                       md_test_find_label (fixture->page, "2 checks fail"),
+                                       NULL);
 }
 
 static GtkWidget *

@@ -132,6 +132,29 @@ test_accessible (Fixture       *f,
   gtk_test_accessible_assert_property (open, GTK_ACCESSIBLE_PROPERTY_LABEL, "Open a report");
 }
 
+#define HINT "For example: “421 Too many connections, try again later”"
+
+/* The hint shows while the box is empty, for the eyes only: a screen
+ * reader hears it as the box's placeholder, not as its text. */
+static void
+test_placeholder (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *hint = md_test_find_label (f->page, HINT);
+
+  g_assert_true (md_test_is_shown (hint, f->page));
+  gtk_test_accessible_assert_state (hint, GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+  gtk_test_accessible_assert_property (error_view (f), GTK_ACCESSIBLE_PROPERTY_PLACEHOLDER,
+                                       HINT);
+  g_assert_false (gtk_widget_get_can_target (hint));
+
+  md_welcome_page_set_error_text (f->page, TSS04);
+  g_assert_false (md_test_is_shown (hint, f->page));
+
+  md_welcome_page_set_error_text (f->page, NULL);
+  g_assert_true (md_test_is_shown (hint, f->page));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -147,6 +170,7 @@ main (int   argc,
   ADD ("empty-says-nothing", test_empty_says_nothing);
   ADD ("unknown-text", test_unknown_text);
   ADD ("accessible", test_accessible);
+  ADD ("placeholder", test_placeholder);
 
 #undef ADD
 
