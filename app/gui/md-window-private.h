@@ -31,6 +31,8 @@ struct _MdWindow
   GCancellable         *run_cancellable;
   GCancellable         *cancellable;
   GtkNativeDialog      *chooser;
+  /* The application's "notify::watching", followed whichever it is. */
+  GSignalGroup         *app_signals;
   /* Names of the pages before the one in view (static strings). */
   GPtrArray            *history;
 

@@ -430,6 +430,23 @@ on_watching_cb (MdWindow      *self,
   update_actions (self);
 }
 
+/* GtkWindow:application is not a construct property: g_object_new() sets it
+ * after constructed(), so the window starts following watch mode here. */
+static void
+on_application_cb (MdWindow   *self,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (!MD_IS_APPLICATION (app))
+    app = NULL;
+
+  g_signal_group_set_target (self->app_signals, app);
+  md_done_page_set_watching (self->done_page,
+                             app != NULL && md_application_get_watching (MD_APPLICATION (app)));
+}
+
 static void
 on_account_page_valid_cb (MdWindow      *self,
                           GParamSpec    *pspec,
@@ -463,7 +480,6 @@ static void
 md_window_constructed (GObject *object)
 {
   MdWindow *self = (MdWindow *)object;
-  GtkApplication *app;
   int width, height;
   gboolean maximized;
 
@@ -478,15 +494,6 @@ md_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
 
   md_account_page_set_settings (self->account_page, self->settings);
-
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  if (MD_IS_APPLICATION (app))
-    {
-      g_signal_connect_object (app, "notify::watching", G_CALLBACK (on_watching_cb), self,
-                               G_CONNECT_SWAPPED);
-      md_done_page_set_watching (self->done_page,
-                                 md_application_get_watching (MD_APPLICATION (app)));
-    }
 
   show_page (self, PAGE_WELCOME);
 }
@@ -504,6 +511,7 @@ md_window_dispose (GObject *object)
   g_clear_object (&self->diagnosis);
   g_clear_object (&self->report);
   g_clear_object (&self->settings);
+  g_clear_object (&self->app_signals);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MD_TYPE_WINDOW);
 
@@ -634,6 +642,11 @@ md_window_init (MdWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->app_signals = g_signal_group_new (MD_TYPE_APPLICATION);
+  g_signal_group_connect_object (self->app_signals, "notify::watching",
+                                 G_CALLBACK (on_watching_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::application", G_CALLBACK (on_application_cb), NULL);
 
   /* The striped header bar tells a development build apart. */
   if (g_str_has_suffix (APP_ID, ".Devel"))

@@ -29,6 +29,12 @@
 #   4. screenshots of every page (welcome, account, checking, results, fix,
 #      done) in light, dark and a 360 px wide window, as PAGE-STYLE.png in
 #      --artifacts (meson passes BUILDDIR/tests/gui/screenshots).
+#   5. watch mode, with a fake notification server (fake_notifications.py)
+#      on the private session bus and a peer of its own that answers 421,
+#      then, stopped and started again on the same port, works: "Tell me
+#      when it works" brings the notification "Your email works again";
+#      then again with the window closed while watching, which the app
+#      outlives until the notification is sent, and then exits by itself.
 #
 # Needs root (for the namespace) and Debian's /usr/bin/python3 with
 # python3-pyatspi; without root it skips. Packages: postfix (smtp-sink),
@@ -44,6 +50,8 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
 
@@ -246,6 +254,246 @@ def scenario_screenshots(tap, desktop, args, ns, ports, style, options):
         s.step("done", done)
 
 
+# Scenario 5: watch mode, told through a fake notification server
+
+WATCH_PORT = 21004
+WORKS_AGAIN = "Your email works again"
+WATCHING_TEXT = "We will tell you when your server accepts mail again"
+NOTIFY_LIMIT = 15.0
+# The first attempt runs at once; the next one after MD_WATCH_DEFAULT_INITIAL_MS.
+WATCH_INTERVAL = 60.0
+EXIT_LIMIT = 10.0
+
+
+class WatchPeer:
+    """One port that answers 421 or works, as the test decides: the peer is
+    stopped and another one started on the same port, as a provider's
+    server comes back."""
+
+    def __init__(self, lab):
+        self.lab = lab
+        self.peer = None
+        self.starts = 0
+
+    def start(self, busy):
+        self.stop()
+        self.starts += 1
+        options = ["-r", "CONNECT", "-b", atspi_lab.GREETING_421] if busy else []
+        argv = ["/usr/sbin/smtp-sink", "-u", "nobody", *options, f"127.0.0.1:{WATCH_PORT}", "10"]
+        name = f"sink-watch-{self.starts}-{'421' if busy else 'healthy'}"
+        self.peer, problems = self.lab.start(name, WATCH_PORT, argv)
+        if problems:
+            raise atspi_lab.LabError(f"{name}: {'; '.join(problems)}")
+        return f"{name} listens on 127.0.0.1:{WATCH_PORT}"
+
+    def stop(self):
+        if self.peer is None:
+            return
+        peerlab.signal_group(self.peer.proc, signal.SIGTERM)
+        try:
+            self.peer.proc.wait(timeout=peerlab.STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            peerlab.signal_group(self.peer.proc, signal.SIGKILL)
+            self.peer.proc.wait()
+        self.lab.peers.remove(self.peer)
+        self.peer = None
+        atspi_lab.wait_until(lambda: not peerlab.connectable(WATCH_PORT), peerlab.STOP_TIMEOUT,
+                             f"port {WATCH_PORT} to be free")
+
+
+class Notifications:
+    """fake_notifications.py on the desktop's session bus, and what it was told."""
+
+    def __init__(self, desktop, workdir):
+        self.desktop = desktop
+        self.record = os.path.join(workdir, "notifications.jsonl")
+        self.proc = None
+
+    def start(self):
+        script = os.path.join(HERE, "fake_notifications.py")
+        self.proc = self.desktop.procs.start("notifications", ["/usr/bin/python3", script,
+                                                               self.record], self.desktop.env)
+        atspi_lab.wait_until(lambda: os.path.exists(self.record) or self.proc.poll() is not None,
+                             atspi_lab.START_TIMEOUT, "the notification server")
+        if self.proc.poll() is not None:
+            raise atspi_lab.LabError("the notification server exited: "
+                                     + " | ".join(open(self.proc.md_log).read().splitlines()))
+
+    def stop(self):
+        if self.proc is not None:
+            self.desktop.procs.stop(self.proc)
+            self.proc = None
+
+    def received(self):
+        with open(self.record) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def wait_summary(self, summary, after, timeout):
+        """The first notification after the first @after ones whose summary is
+        @summary, waited for."""
+        def look():
+            found = [n for n in self.received()[after:] if n["summary"] == summary]
+            return found[0] if found else None
+        try:
+            return atspi_lab.wait_until(look, timeout, f"a notification {summary!r}", interval=0.1)
+        except atspi_lab.LabError as e:
+            raise atspi_lab.LabError(f"{e}; received: {self.received()}")
+
+
+def owner(desktop, name):
+    """The unique name owning @name on the desktop's session bus, or None."""
+    out = subprocess.run(["dbus-send", "--session", "--print-reply=literal",
+                          "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus.GetNameOwner", f"string:{name}"],
+                         env=desktop.procs.env(desktop.env), capture_output=True, text=True,
+                         timeout=5)
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def notification_server(notifications, desktop):
+    notifications.start()
+    fdo = owner(desktop, "org.freedesktop.Notifications")
+    assert fdo, "nobody owns org.freedesktop.Notifications"
+    # With org.gtk.Notifications owned, GLib would pick its gtk backend instead.
+    gtk = owner(desktop, "org.gtk.Notifications")
+    assert gtk is None, f"org.gtk.Notifications is owned by {gtk}"
+    return f"org.freedesktop.Notifications is {fdo}; org.gtk.Notifications has no owner"
+
+
+def to_done_page(s):
+    """From the welcome page to the done page against the watch peer."""
+    took = s.run_check(WATCH_PORT)
+    s.press("Fix it step by step")
+    s.app.wait_page("fix", 5.0)
+    s.finish_steps()
+    return f"the check took {took:.1f} s"
+
+
+def watching_shown(s):
+    """Whether the done page says it is watching (its note or Stop watching)."""
+    page = s.app.page()
+    return any(t.startswith(WATCHING_TEXT) for t in s.app.texts(page)) or \
+        bool(s.app.find_all(s.P.ROLE_PUSH_BUTTON, "Stop watching", root=page))
+
+
+def watch_works(s, watch_peer, notifications):
+    # The peer works before the button is pressed: the first attempt runs at
+    # once, and the one after it only a minute later.
+    watch_peer.start(busy=False)
+    after = len(notifications.received())
+    started = time.monotonic()
+    s.press("Tell me when it works", root=s.app.page())
+    note = notifications.wait_summary(WORKS_AGAIN, after, NOTIFY_LIMIT)
+    took = time.monotonic() - started
+    atspi_lab.wait_until(lambda: not watching_shown(s), 5.0,
+                         "the done page to stop saying it is watching")
+    s.button("Tell me when it works", root=s.app.page())
+    return f"notified after {took:.1f} s: {note}"
+
+
+def close_window(s):
+    """The window's close button (its window.close action), as a user closes it."""
+    window = s.app.window()
+    s.app.press(s.app.find(s.P.ROLE_PUSH_BUTTON, "Close", root=window))
+    atspi_lab.wait_until(lambda: not any(a.getRole() == s.P.ROLE_FRAME
+                                         for a in s.app.toplevels()),
+                         5.0, "the window to close")
+
+
+class ClosedWatch:
+    """Watching with the window closed: the app stays, tells, and leaves.
+
+    The peer answers 421 when the button is pressed, so the first attempt,
+    which runs at once, fails and the next one comes a minute later; the
+    window is closed in between, and only then does the peer work again."""
+
+    def __init__(self, s, watch_peer, notifications):
+        self.s = s
+        self.watch_peer = watch_peer
+        self.notifications = notifications
+        self.after = 0
+        self.started = 0.0
+
+    def press(self):
+        self.after = len(self.notifications.received())
+        self.started = time.monotonic()
+        self.s.press("Tell me when it works", root=self.s.app.page())
+
+    def says_watching(self):
+        atspi_lab.wait_until(lambda: watching_shown(self.s), 5.0,
+                             "the done page to say it is watching")
+
+    def close(self):
+        # The first attempt against the local peer takes a fraction of this.
+        time.sleep(max(0.0, self.started + 2.0 - time.monotonic()))
+        close_window(self.s)
+        time.sleep(2.0)
+        proc = self.s.app.proc
+        assert proc.poll() is None, f"the app exited (status {proc.returncode}) while watching"
+        early = self.notifications.received()[self.after:]
+        assert not early, f"notified before the server works: {early}"
+        return "the window is gone; the app still runs"
+
+    def notified(self):
+        self.watch_peer.start(busy=False)
+        left = self.started + WATCH_INTERVAL + NOTIFY_LIMIT - time.monotonic()
+        note = self.notifications.wait_summary(WORKS_AGAIN, self.after, left)
+        return f"notified {time.monotonic() - self.started:.1f} s after the button: {note}"
+
+    def exits(self):
+        proc = self.s.app.proc
+        try:
+            proc.wait(timeout=EXIT_LIMIT)
+        except subprocess.TimeoutExpired:
+            raise atspi_lab.LabError(f"the app still runs {EXIT_LIMIT:.0f} s after notifying")
+        assert proc.returncode == 0, f"the app exited with status {proc.returncode}"
+        return "exit status 0"
+
+    def run(self):
+        s = self.s
+        if not s.step("Tell me when it works, while the peer still answers 421", self.press):
+            return
+        s.step("the done page says it is watching", self.says_watching)
+        if not s.step("the window closed while watching: the app keeps running", self.close):
+            return
+        if not s.step(f"the peer works again; '{WORKS_AGAIN}' comes at the next attempt "
+                      f"(within {WATCH_INTERVAL + NOTIFY_LIMIT:.0f} s of the button)",
+                      self.notified):
+            return
+        s.step(f"then the app exits by itself within {EXIT_LIMIT:.0f} s", self.exits)
+
+
+def scenario_watch(tap, desktop, args, ns, lab, workdir):
+    notifications = Notifications(desktop, workdir)
+    watch_peer = WatchPeer(lab)
+    try:
+        try:
+            tap.point("watch: the fake notification server is up",
+                      diagnostics=[notification_server(notifications, desktop)])
+            tap.point(f"watch: {watch_peer.start(busy=True)} (421)")
+        except (atspi_lab.LabError, AssertionError) as e:
+            tap.point("watch: the notification server and the peer are up", [str(e)])
+            return
+        with scenario(tap, desktop, args, ns, "watch, window open") as s:
+            if not s.step("Check against the 421 peer, Fix it step by step, Done",
+                          lambda: to_done_page(s)):
+                return
+            s.step(f"the peer works again on the same port; Tell me when it works: "
+                   f"'{WORKS_AGAIN}' within {NOTIFY_LIMIT:.0f} s, and the done page "
+                   "no longer says it is watching",
+                   lambda: watch_works(s, watch_peer, notifications))
+        with scenario(tap, desktop, args, ns, "watch, window closed") as s:
+            def to_done():
+                watch_peer.start(busy=True)
+                return to_done_page(s)
+            if not s.step("the 421 peer again; Check, Fix it step by step, Done", to_done):
+                return
+            ClosedWatch(s, watch_peer, notifications).run()
+    finally:
+        watch_peer.stop()
+        notifications.stop()
+
+
 def main_run(args, ns, workdir):
     tap = peerlab.Tap()
     lab = peerlab.Lab(ns, workdir)
@@ -264,6 +512,7 @@ def main_run(args, ns, workdir):
         scenario_cancel(tap, desktop, args, ns, ports)
         for style, options in STYLES:
             scenario_screenshots(tap, desktop, args, ns, ports, style, options)
+        scenario_watch(tap, desktop, args, ns, lab, workdir)
     except Exception:
         tap.point("harness ran to the end", traceback.format_exc().splitlines())
     finally:
