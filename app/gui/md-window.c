@@ -439,6 +439,10 @@ on_application_cb (MdWindow   *self,
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
+  /* Disposed: the pages are gone already. */
+  if (self->app_signals == NULL)
+    return;
+
   if (!MD_IS_APPLICATION (app))
     app = NULL;
 
