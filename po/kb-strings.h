@@ -350,6 +350,10 @@ N_("The server did not accept your user name or password.");
 N_("The server did not accept your user name or password.");
 /* Translators: what a server reply means (rule “recipient-too-fast”) */
 N_("The person you are writing to is receiving a lot of mail right now, so their mailbox is taking new messages slowly. Nothing is wrong on your side.");
+/* Translators: what a server reply means (rule “microsoft-hourly-limit”) */
+N_("Outlook.com and Hotmail limit how many messages one sender may send per hour and per day. Your mail went over that limit, so the rest waits until it resets.");
+/* Translators: what a server reply means (rule “gmail-sender-auth”) */
+N_("The receiving server holds your mail back because it could not confirm that the sender's domain allows it: its SPF or DKIM check did not pass, or the From address does not match the domain that passed.");
 /* Translators: what a server reply means (rule “sending-limit”) */
 N_("You sent more mail, or to more people, than the server allows in a short time.");
 /* Translators: what a server reply means (rule “too-many-recipients”) */
@@ -370,6 +374,10 @@ N_("The mailbox of the person you are writing to is full, so it cannot take new 
 N_("The connection to the server was too slow or broke off. A firewall, antivirus program or a weak network often causes this.");
 /* Translators: what a server reply means (rule “network-code”) */
 N_("The connection between your device and the server did not work well enough to finish sending.");
+/* Translators: what a server reply means (rule “send-as-denied”) */
+N_("The From address in your mail program is not one your account may send as. It must be your own address, or one your provider lets you use.");
+/* Translators: what a server reply means (rule “dynamic-ip”) */
+N_("The receiving server does not take mail sent straight from a home or mobile internet connection. Mail should go through your provider's outgoing server, with your login.");
 /* Translators: what a server reply means (rule “protocol-error”) */
 N_("Your mail program sent commands the server did not accept, or made too many mistakes in one go (for example addresses that do not exist). An out-of-date program or wrong addresses can cause this.");
 /* Translators: what a server reply means (rule “outdated-client-tls”) */
@@ -390,6 +398,8 @@ N_("The message is bigger than the server accepts. Large attachments are the usu
 N_("The message is bigger than the server accepts. Large attachments are the usual reason.");
 /* Translators: what a server reply means (rule “sender-auth”) */
 N_("The receiving server could not confirm that your server may send mail for your domain (the domain's SPF, DKIM or DMARC records).");
+/* Translators: what a server reply means (rule “policy-reject”) */
+N_("The receiving server's own rules turned the mail away, usually because of the sending server's reputation or something in the message that looks like spam.");
 /* Translators: what a server reply means (rule “spam”) */
 N_("The receiving server thinks this mail may be spam.");
 /* Translators: what a server reply means (rule “receiver-fault”) */
