@@ -595,26 +595,13 @@ spf_missing (Rules *r)
          has_status (r, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_WARN);
 }
 
-static gboolean
-mentions_authentication (const char *text)
-{
-  g_autofree char *lower = g_utf8_strdown (text, -1);
-
-  return strstr (lower, "authenticat") != NULL || strstr (lower, "spf") != NULL ||
-         strstr (lower, "dkim") != NULL || strstr (lower, "dmarc") != NULL;
-}
-
-/* A deferral that speaks of authentication, and a domain without SPF:
+/* A deferral for missing sender authentication, and a domain without SPF:
  * the two together say more than either alone. */
-static gboolean
-rule_sender_auth (Rules      *r,
-                  const char *text)
+static void
+add_sender_auth (Rules *r)
 {
   static const char * const fixes[] = { "setup-sender-auth", "contact-provider", NULL };
   MdFinding *finding;
-
-  if (!spf_missing (r) || !mentions_authentication (text))
-    return FALSE;
 
   finding = add_finding (r, MD_CAUSE_SENDER_AUTH_MISSING, 0.9,
                          _("The receiving server defers your mail because it cannot confirm "
@@ -623,7 +610,6 @@ rule_sender_auth (Rules      *r,
                            "DKIM and DMARC tells receivers your mail is genuine."),
                          MD_CHECK_ERROR_TEXT, fixes);
   md_finding_add_check (finding, md_check_id_to_string (MD_CHECK_AUTH_SPF));
-  return TRUE;
 }
 
 static const MdCheckId sender_auth_checks[] = {
@@ -632,7 +618,7 @@ static const MdCheckId sender_auth_checks[] = {
 
 /* A broken or missing record is a real problem, but on its own not
  * necessarily this 421's cause: a weak finding, that an error message
- * speaking of authentication makes strong (rule_sender_auth). */
+ * speaking of authentication makes strong (add_sender_auth). */
 static void
 rule_sender_records (Rules *r)
 {
@@ -665,10 +651,15 @@ rule_error_text (Rules *r)
   if (check == NULL || text == NULL || md_check_get_status (check) == MD_CHECK_STATUS_SKIP)
     return;
 
-  if (rule_sender_auth (r, text))
-    return;
-
+  /* The catalogue tells a sender-authentication deferral from a refused
+   * login, which both speak of "authentication". */
   meaning = md_interpret_error_text (r->replies, text);
+  if (meaning->cause == MD_CAUSE_SENDER_AUTH_MISSING && spf_missing (r))
+    {
+      add_sender_auth (r);
+      return;
+    }
+  /* Words no rule knows: the check said so already. */
   if (meaning->confidence <= 0.0)
     return;
 

@@ -398,6 +398,31 @@ test_sender_auth (Fixture       *f,
   g_assert_false (g_strv_contains (md_finding_get_checks (finding_at (with_spf, 0)), "auth.spf"));
 }
 
+/* A refused login speaks of "authentication" too, but no SPF record fixes
+ * it: without SPF, it stays a login problem. */
+static void
+test_login_not_sender_auth (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const char * const texts[] = {
+    "535 5.7.8 Authentication failed",
+    "421 4.7.0 Temporary authentication failure",
+  };
+
+  add_healthy (f);
+  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GListModel) findings = NULL;
+
+      md_account_set_error_text (f->account, texts[i]);
+      set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
+      findings = derive (f);
+      g_assert_cmpstr (md_cause_to_string (md_finding_get_cause (finding_at (findings, 0))), ==,
+                       "auth-failed");
+    }
+}
+
 /* Connected, then silence: busy, or something holding the connection. */
 static void
 test_silent_greeting (Fixture       *f,
@@ -504,6 +529,7 @@ main (int   argc,
   add_test ("/md/core/findings/blocklists", test_blocklists);
   add_test ("/md/core/findings/too-large", test_too_large);
   add_test ("/md/core/findings/sender-auth", test_sender_auth);
+  add_test ("/md/core/findings/login-not-sender-auth", test_login_not_sender_auth);
   add_test ("/md/core/findings/silent-greeting", test_silent_greeting);
   add_test ("/md/core/findings/broken-records", test_broken_records);
   add_test ("/md/core/findings/unexplained", test_unexplained);
