@@ -343,39 +343,10 @@ md_check_finish (MdCheck       *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static const char *
-enum_nick (GType type,
-           int   value)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *ev = g_enum_get_value (klass, value);
-
-  return ev != NULL ? ev->value_nick : NULL;
-}
-
-static gboolean
-enum_from_nick (GType       type,
-                const char *nick,
-                int        *value)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *ev;
-
-  if (nick == NULL)
-    return FALSE;
-
-  ev = g_enum_get_value_by_nick (klass, nick);
-  if (ev == NULL)
-    return FALSE;
-
-  *value = ev->value;
-  return TRUE;
-}
-
 const char *
 md_check_id_to_string (MdCheckId id)
 {
-  return enum_nick (MD_TYPE_CHECK_ID, id);
+  return md_enum_to_nick (MD_TYPE_CHECK_ID, id);
 }
 
 gboolean
@@ -386,7 +357,7 @@ md_check_id_from_string (const char *str,
 
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (!enum_from_nick (MD_TYPE_CHECK_ID, str, &value))
+  if (!md_enum_from_nick (MD_TYPE_CHECK_ID, str, &value))
     return FALSE;
 
   *id = value;
@@ -396,7 +367,7 @@ md_check_id_from_string (const char *str,
 const char *
 md_check_status_to_string (MdCheckStatus status)
 {
-  return enum_nick (MD_TYPE_CHECK_STATUS, status);
+  return md_enum_to_nick (MD_TYPE_CHECK_STATUS, status);
 }
 
 gboolean
@@ -407,7 +378,7 @@ md_check_status_from_string (const char    *str,
 
   g_return_val_if_fail (status != NULL, FALSE);
 
-  if (!enum_from_nick (MD_TYPE_CHECK_STATUS, str, &value))
+  if (!md_enum_from_nick (MD_TYPE_CHECK_STATUS, str, &value))
     return FALSE;
 
   *status = value;

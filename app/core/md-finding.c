@@ -161,25 +161,21 @@ md_finding_add_fix (MdFinding  *self,
 const char *
 md_cause_to_string (MdCause cause)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (MD_TYPE_CAUSE);
-  GEnumValue *value = g_enum_get_value (klass, cause);
-
-  return value != NULL ? value->value_nick : NULL;
+  return md_enum_to_nick (MD_TYPE_CAUSE, cause);
 }
 
 gboolean
 md_cause_from_string (const char *str,
                       MdCause    *cause)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (MD_TYPE_CAUSE);
-  GEnumValue *value;
+  int value;
 
   g_return_val_if_fail (cause != NULL, FALSE);
 
-  if (str == NULL || (value = g_enum_get_value_by_nick (klass, str)) == NULL)
+  if (!md_enum_from_nick (MD_TYPE_CAUSE, str, &value))
     return FALSE;
 
-  *cause = value->value;
+  *cause = value;
   return TRUE;
 }
 

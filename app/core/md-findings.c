@@ -138,13 +138,12 @@ static gboolean
 stage_from_evidence (const char  *nick,
                      MdSmtpStage *stage)
 {
-  g_autoptr(GEnumClass) stages = g_type_class_ref (MD_TYPE_SMTP_STAGE);
-  GEnumValue *value = nick != NULL ? g_enum_get_value_by_nick (stages, nick) : NULL;
+  int value;
 
-  if (value == NULL)
+  if (!md_enum_from_nick (MD_TYPE_SMTP_STAGE, nick, &value))
     return FALSE;
 
-  *stage = value->value;
+  *stage = value;
   return TRUE;
 }
 

@@ -373,18 +373,16 @@ get_effort (JsonObject   *object,
             const Where  *where,
             GError      **error)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (MD_TYPE_FIX_EFFORT);
-  const GEnumValue *value;
   const char *nick;
+  int value;
 
   if (!get_string (object, "effort", &nick, where, error))
     return FALSE;
 
-  value = g_enum_get_value_by_nick (klass, nick);
-  if (value == NULL)
+  if (!md_enum_from_nick (MD_TYPE_FIX_EFFORT, nick, &value))
     return _md_data_invalid (where, error, _("“effort” must be low, medium or high, not “%s”"), nick);
 
-  *out = value->value;
+  *out = value;
 
   return TRUE;
 }
@@ -608,13 +606,11 @@ void
 _md_fix_to_json (MdFix       *self,
                  JsonBuilder *builder)
 {
-  g_autoptr(GEnumClass) efforts = g_type_class_ref (MD_TYPE_FIX_EFFORT);
-
   json_builder_begin_object (builder);
   add_member (builder, "id", self->id);
   add_member (builder, "title", self->title);
   add_member (builder, "why", self->why);
-  add_member (builder, "effort", g_enum_get_value (efforts, self->effort)->value_nick);
+  add_member (builder, "effort", md_enum_to_nick (MD_TYPE_FIX_EFFORT, self->effort));
   json_builder_set_member_name (builder, "steps");
   add_steps (builder, (const char * const *)self->steps);
 

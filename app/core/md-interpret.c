@@ -21,6 +21,7 @@
 
 #include "md-core-resources.h"
 #include "md-enums.h"
+#include "md-finding.h"
 #include "md-interpret.h"
 #include "md-kb.h"
 
@@ -255,14 +256,11 @@ read_meaning (JsonObject  *object,
               const char  *where,
               GError     **error)
 {
-  g_autoptr(GEnumClass) causes = g_type_class_ref (MD_TYPE_CAUSE);
   const char *cause = json_object_get_string_member_with_default (object, "cause", "");
   const char *explanation = json_object_get_string_member_with_default (object, "explanation", "");
-  GEnumValue *value = g_enum_get_value_by_nick (causes, cause);
 
-  if (value == NULL)
+  if (!md_cause_from_string (cause, &entry->cause))
     return invalid (where, error, _("“%s” is not a known cause"), cause);
-  entry->cause = value->value;
 
   entry->confidence = json_object_get_double_member_with_default (object, "confidence", -1);
   if (entry->confidence <= 0 || entry->confidence > 1)

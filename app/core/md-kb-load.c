@@ -185,7 +185,6 @@ get_enum (JsonObject         *object,
           const Where        *where,
           GError            **error)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
   const char *nick;
 
   if (!get_string (object, member, TRUE, &nick, where, error))
@@ -198,7 +197,9 @@ get_enum (JsonObject         *object,
       return _md_data_invalid (where, error, _("“%s” must be one of: %s"), member, allowed);
     }
 
-  *out = g_enum_get_value_by_nick (klass, nick)->value;
+  /* The allowed nicks are the type's own. */
+  if (!md_enum_from_nick (type, nick, out))
+    g_return_val_if_reached (FALSE);
 
   return TRUE;
 }

@@ -21,7 +21,6 @@ static void
 set_evidence (MdCheck                *check,
               const MdInterpretation *meaning)
 {
-  g_autoptr(GEnumClass) stages = g_type_class_ref (MD_TYPE_SMTP_STAGE);
   g_autofree char *code = meaning->code != 0 ? g_strdup_printf ("%u", meaning->code) : NULL;
   g_autofree char *confidence = g_strdup_printf ("%.2f", meaning->confidence);
   g_autofree char *fixes = g_strjoinv (", ", meaning->fixes);
@@ -29,7 +28,7 @@ set_evidence (MdCheck                *check,
   md_check_set_evidence (check, "code", code);
   md_check_set_evidence (check, "enhanced_code", meaning->enhanced);
   if (meaning->has_stage)
-    md_check_set_evidence (check, "stage", g_enum_get_value (stages, meaning->stage)->value_nick);
+    md_check_set_evidence (check, "stage", md_enum_to_nick (MD_TYPE_SMTP_STAGE, meaning->stage));
   md_check_set_evidence (check, "provider", meaning->provider);
   md_check_set_evidence (check, "cause", md_cause_to_string (meaning->cause));
   md_check_set_evidence (check, "confidence", confidence);

@@ -103,12 +103,11 @@ _md_check_set_reply (MdCheck           *check,
 {
   g_autofree char *code = g_strdup_printf ("%u", reply->code);
   g_autofree char *text = md_smtp_reply_dup_text (reply);
-  g_autoptr(GEnumClass) stages = g_type_class_ref (MD_TYPE_SMTP_STAGE);
 
   md_check_set_evidence (check, "code", code);
   md_check_set_evidence (check, "enhanced_code", reply->enhanced);
   md_check_set_evidence (check, "text", text);
-  md_check_set_evidence (check, "stage", g_enum_get_value (stages, stage)->value_nick);
+  md_check_set_evidence (check, "stage", md_enum_to_nick (MD_TYPE_SMTP_STAGE, stage));
 }
 
 static const char *

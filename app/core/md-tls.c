@@ -54,17 +54,6 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_trust_list_t, trust_list_deinit, NU
 
 G_DEFINE_BOXED_TYPE (MdTlsInfo, md_tls_info, md_tls_info_copy, md_tls_info_free)
 
-static const char *
-enum_nick (GType type,
-           int   value)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *enum_value = g_enum_get_value (klass, value);
-
-  /* Classes of static types live forever, so the nick outlives the ref. */
-  return enum_value != NULL ? enum_value->value_nick : NULL;
-}
-
 /**
  * md_tls_version_to_string:
  *
@@ -73,7 +62,7 @@ enum_nick (GType type,
 const char *
 md_tls_version_to_string (MdTlsVersion version)
 {
-  return enum_nick (MD_TYPE_TLS_VERSION, version);
+  return md_enum_to_nick (MD_TYPE_TLS_VERSION, version);
 }
 
 /**
@@ -84,7 +73,7 @@ md_tls_version_to_string (MdTlsVersion version)
 const char *
 md_tls_verdict_to_string (MdTlsVerdict verdict)
 {
-  return enum_nick (MD_TYPE_TLS_VERDICT, verdict);
+  return md_enum_to_nick (MD_TYPE_TLS_VERDICT, verdict);
 }
 
 static MdTlsVersion

@@ -133,4 +133,10 @@ typedef enum /*< prefix=MD_DIRECTION >*/
   MD_DIRECTION_SERVER, /*< nick=S >*/
 } MdDirection;
 
+const char *md_enum_to_nick   (GType       type,
+                               int         value);
+gboolean    md_enum_from_nick (GType       type,
+                               const char *nick,
+                               int        *value);
+
 G_END_DECLS

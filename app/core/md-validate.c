@@ -708,28 +708,19 @@ gboolean
 md_security_from_string (const char *text,
                          MdSecurity *security)
 {
-  g_autoptr(GEnumClass) klass = NULL;
-  GEnumValue *value;
+  int value;
 
   g_return_val_if_fail (security != NULL, FALSE);
 
-  if (text == NULL)
+  if (!md_enum_from_nick (MD_TYPE_SECURITY, text, &value))
     return FALSE;
 
-  klass = g_type_class_ref (MD_TYPE_SECURITY);
-  value = g_enum_get_value_by_nick (klass, text);
-  if (value == NULL)
-    return FALSE;
-
-  *security = value->value;
+  *security = value;
   return TRUE;
 }
 
 const char *
 md_security_to_string (MdSecurity security)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (MD_TYPE_SECURITY);
-  GEnumValue *value = g_enum_get_value (klass, security);
-
-  return value != NULL ? value->value_nick : NULL;
+  return md_enum_to_nick (MD_TYPE_SECURITY, security);
 }
