@@ -89,46 +89,6 @@ md_report_new_from_diagnosis (MdDiagnosis *diagnosis)
   return self;
 }
 
-const char *
-md_report_get_email (MdReport *self)
-{
-  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
-
-  return self->email;
-}
-
-const char *
-md_report_get_host (MdReport *self)
-{
-  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
-
-  return self->host;
-}
-
-guint
-md_report_get_port (MdReport *self)
-{
-  g_return_val_if_fail (MD_IS_REPORT (self), 0);
-
-  return self->port;
-}
-
-MdSecurity
-md_report_get_security (MdReport *self)
-{
-  g_return_val_if_fail (MD_IS_REPORT (self), MD_SECURITY_AUTO);
-
-  return self->security;
-}
-
-const char *
-md_report_get_username (MdReport *self)
-{
-  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
-
-  return self->username;
-}
-
 /**
  * md_report_get_findings:
  *
@@ -823,10 +783,11 @@ _md_report_dup_title (MdReport *self)
 char *
 md_report_dup_headline (MdReport *self)
 {
-  guint found = g_list_model_get_n_items (G_LIST_MODEL (self->findings));
+  guint found;
 
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
 
+  found = g_list_model_get_n_items (G_LIST_MODEL (self->findings));
   /* A report from before findings existed still counts its failures. */
   if (found == 0)
     found = md_report_count_status (self, MD_CHECK_STATUS_FAIL);

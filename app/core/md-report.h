@@ -26,11 +26,6 @@ MdReport   *md_report_new_from_json      (const char  *json,
                                           gssize       length,
                                           GError     **error);
 /* What a report shows, for the GUI; none of it can hold a secret. */
-const char *md_report_get_email          (MdReport    *self);
-const char *md_report_get_host           (MdReport    *self);
-guint       md_report_get_port           (MdReport    *self);
-MdSecurity  md_report_get_security       (MdReport    *self);
-const char *md_report_get_username       (MdReport    *self);
 GListModel *md_report_get_checks         (MdReport    *self);
 /* MdFinding, most important first, and MdFix, in the order to try. */
 GListModel *md_report_get_findings       (MdReport    *self);
