@@ -257,6 +257,25 @@ md_diagnosis_is_skipped (MdDiagnosis *self,
 }
 
 /**
+ * md_diagnosis_reports_check:
+ *
+ * Whether a whole run reports @id, as a result or as skipped: what a
+ * progress display counts before the results come. Every probe reports
+ * each check it owns, so only the skipped ones and those no probe runs
+ * yet (the MX lookup, sending a test message) are left out.
+ *
+ * Returns: %TRUE if a run of @self reports @id
+ */
+gboolean
+md_diagnosis_reports_check (MdDiagnosis *self,
+                            MdCheckId    id)
+{
+  g_return_val_if_fail (MD_IS_DIAGNOSIS (self), FALSE);
+
+  return id != MD_CHECK_DNS_MX && id != MD_CHECK_SMTP_SEND && !md_diagnosis_is_skipped (self, id);
+}
+
+/**
  * md_diagnosis_has_failures:
  *
  * Returns: whether any finished check failed

@@ -33,6 +33,8 @@ void          md_diagnosis_skip_check     (MdDiagnosis          *self,
                                            MdCheckId             id);
 gboolean      md_diagnosis_is_skipped     (MdDiagnosis          *self,
                                            MdCheckId             id);
+gboolean      md_diagnosis_reports_check  (MdDiagnosis          *self,
+                                           MdCheckId             id);
 gboolean      md_diagnosis_has_failures   (MdDiagnosis          *self);
 void          md_diagnosis_run_async      (MdDiagnosis          *self,
                                            GCancellable         *cancellable,

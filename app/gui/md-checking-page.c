@@ -77,54 +77,6 @@ clear_rows (MdCheckingPage *self)
   self->n_checks = self->n_finished = 0;
 }
 
-/* Which checks a run of @diagnosis reports, from what its account has. */
-static gboolean
-expects_check (MdDiagnosis *diagnosis,
-               MdCheckId    id)
-{
-  MdAccount *account = md_diagnosis_get_account (diagnosis);
-  const char *email = md_account_get_email (account);
-  const char *error_text = md_account_get_error_text (account);
-
-  if (md_diagnosis_is_skipped (diagnosis, id))
-    return FALSE;
-
-  switch (id)
-    {
-    case MD_CHECK_DNS_MX:
-    case MD_CHECK_SMTP_SEND:
-      return FALSE;
-
-    case MD_CHECK_ERROR_TEXT:
-      return error_text != NULL && error_text[0] != '\0';
-
-    case MD_CHECK_REP_DNSBL_DOMAIN:
-    case MD_CHECK_AUTH_SPF:
-    case MD_CHECK_AUTH_DKIM:
-    case MD_CHECK_AUTH_DMARC:
-    case MD_CHECK_AUTH_MTA_STS:
-      return email != NULL && email[0] != '\0';
-
-    case MD_CHECK_INPUT:
-    case MD_CHECK_DNS_HOST:
-    case MD_CHECK_NET_PORTS:
-    case MD_CHECK_NET_CONNECT:
-    case MD_CHECK_SMTP_GREETING:
-    case MD_CHECK_SMTP_EHLO:
-    case MD_CHECK_TLS_HANDSHAKE:
-    case MD_CHECK_TLS_CERTIFICATE:
-    case MD_CHECK_TLS_VERSIONS:
-    case MD_CHECK_SMTP_AUTH:
-    case MD_CHECK_SMTP_SIZE:
-    case MD_CHECK_REP_CLIENT_IP:
-    case MD_CHECK_REP_RDNS:
-    case MD_CHECK_REP_DNSBL:
-    case MD_CHECK_REP_DNSBL_SERVER:
-    default:
-      return TRUE;
-    }
-}
-
 static void
 on_check_finished_cb (MdCheckingPage *self,
                       MdCheck        *check,
@@ -217,7 +169,7 @@ md_checking_page_set_diagnosis (MdCheckingPage *self,
   if (diagnosis != NULL)
     {
       for (guint id = 0; id < N_CHECK_IDS; id++)
-        if (expects_check (diagnosis, id))
+        if (md_diagnosis_reports_check (diagnosis, id))
           add_row (self, id);
 
       self->finished_handler =

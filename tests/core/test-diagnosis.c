@@ -13,6 +13,7 @@
 #include <locale.h>
 
 #include "md-diagnosis.h"
+#include "md-enums.h"
 #include "md-finding.h"
 #include "md-fix.h"
 #include "md-test-peer.h"
@@ -119,6 +120,40 @@ test_findings (void)
   g_assert_cmpstr (md_check_get_evidence (error_text, "code"), ==, "421");
 }
 
+/* What a progress display counts is what the run reports, check for
+ * check: with and without an email address and a pasted error. */
+static void
+test_reports_check (void)
+{
+  g_autoptr(MdTestPeer) peer = new_busy_peer ();
+  g_autoptr(GEnumClass) ids = g_type_class_ref (MD_TYPE_CHECK_ID);
+
+  for (guint bare = 0; bare < 2; bare++)
+    {
+      g_autoptr(MdDiagnosis) diagnosis = new_diagnosis (peer);
+      MdAccount *account = md_diagnosis_get_account (diagnosis);
+
+      if (bare)
+        {
+          md_account_set_email (account, NULL);
+          md_account_set_error_text (account, NULL);
+        }
+      md_diagnosis_skip_check (diagnosis, MD_CHECK_REP_DNSBL_DOMAIN);
+      run (diagnosis);
+
+      for (guint i = 0; i < ids->n_values; i++)
+        {
+          MdCheckId id = ids->values[i].value;
+
+          if (md_diagnosis_reports_check (diagnosis, id) !=
+              (md_diagnosis_find_check (diagnosis, id) != NULL))
+            g_error ("%s: reported %s, expected %s", ids->values[i].value_nick,
+                     md_diagnosis_find_check (diagnosis, id) != NULL ? "yes" : "no",
+                     md_diagnosis_reports_check (diagnosis, id) ? "yes" : "no");
+        }
+    }
+}
+
 /* The user switches to the right server; Check again sees it, keeps the
  * other results and draws the conclusions again. */
 static void
@@ -199,6 +234,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/md/core/diagnosis/findings", test_findings);
+  g_test_add_func ("/md/core/diagnosis/reports-check", test_reports_check);
   g_test_add_func ("/md/core/diagnosis/recheck-after-fix", test_recheck_after_fix);
   g_test_add_func ("/md/core/diagnosis/recheck-error-text", test_recheck_error_text);
   g_test_add_func ("/md/core/diagnosis/recheck-cancelled", test_recheck_cancelled);
