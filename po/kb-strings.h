@@ -338,6 +338,8 @@ N_("The recipient's organisation only accepts mail from servers it has approved,
 N_("Microsoft is slowing down mail from your server's internet address because that address does not have a good reputation yet.");
 /* Translators: what a server reply means (rule “microsoft-throttle”) */
 N_("Microsoft is limiting mail from your server's internet address for a while, usually because it saw unusual activity from it.");
+/* Translators: what a server reply means (rule “too-many-connections-greeting”) */
+N_("It turned us away as soon as we connected, because it has too many connections open. This is the server's own limit, not something wrong with your settings. It usually passes within minutes; if your mail program keeps several connections open, or runs on several devices at once, close the others.");
 /* Translators: what a server reply means (rule “too-many-connections”) */
 N_("Your mail program or server opened more connections at the same time than the receiving server allows.");
 /* Translators: what a server reply means (rule “too-many-logins”) */

@@ -156,20 +156,6 @@ dup_reply_words (MdCheck *check)
   return g_strdup_printf ("%s %s", code, text != NULL ? text : "");
 }
 
-/* "Too many connections" in the greeting is the server's own concurrency
- * limit: it turns everybody away, before it knows who is sending. */
-static gboolean
-is_connection_limit (const MdInterpretation *meaning,
-                     MdSmtpStage             stage)
-{
-  return g_strcmp0 (meaning->rule_id, "too-many-connections") == 0 &&
-         (stage == MD_SMTP_STAGE_GREETING || stage == MD_SMTP_STAGE_CONNECT);
-}
-
-/* A busy server clears by itself; sending less helps it clear. */
-static const char * const busy_fixes[] = { "retry-later", "slow-down", "check-server-status",
-                                           "contact-provider", NULL };
-
 static void
 rule_live_reply (Rules     *r,
                  MdCheckId  id)
@@ -179,32 +165,21 @@ rule_live_reply (Rules     *r,
   g_autoptr(MdInterpretation) meaning = NULL;
   g_autofree char *explanation = NULL;
   MdSmtpStage stage = MD_SMTP_STAGE_GREETING;
-  MdCause cause;
 
   if (check == NULL || md_check_get_status (check) != MD_CHECK_STATUS_FAIL ||
       md_check_get_evidence (check, "code") == NULL)
     return;
 
   words = dup_reply_words (check);
-  meaning = md_interpret_error_text (r->replies, words);
   stage_from_evidence (md_check_get_evidence (check, "stage"), &stage);
-  cause = is_connection_limit (meaning, stage) ? MD_CAUSE_SERVER_BUSY : meaning->cause;
+  /* The step matters: "too many connections" in the greeting is the
+   * server's own limit, later in the session the sender's. */
+  meaning = md_interpret_reply (r->replies, words, stage);
+  explanation = g_strdup_printf (_("The mail server answered “%s”. %s"),
+                                 words, meaning->explanation);
 
-  if (is_connection_limit (meaning, stage))
-    explanation = g_strdup_printf (_("The mail server turned us away as soon as we connected, "
-                                     "because it has too many connections open (it said "
-                                     "“%s”). This is the server’s own limit, not something "
-                                     "wrong with your settings. It usually passes within "
-                                     "minutes; if your mail program keeps several connections "
-                                     "open, or runs on several devices at once, close the "
-                                     "others."), words);
-  else
-    explanation = g_strdup_printf (_("The mail server answered “%s”. %s"),
-                                   words, meaning->explanation);
-
-  add_finding (r, cause, meaning->confidence + LIVE_BONUS, explanation, id,
-               is_connection_limit (meaning, stage) ? busy_fixes
-                                                    : (const char * const *)meaning->fixes);
+  add_finding (r, meaning->cause, meaning->confidence + LIVE_BONUS, explanation, id,
+               (const char * const *)meaning->fixes);
 }
 
 /* Reaching the server */

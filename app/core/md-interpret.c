@@ -89,6 +89,7 @@ typedef struct
   guint     code;
   char     *enhanced;      /* exact, or a prefix when it ends in '.' or '*' */
   GStrv     markers;       /* lower case; any one of them must be there */
+  guint     stages;        /* bit 1 << MdSmtpStage; 0 for any stage */
   MdCause   cause;
   double    confidence;
   char     *explanation;
@@ -116,6 +117,8 @@ typedef struct
   guint        code;
   char        *enhanced;
   char        *reply_text;
+  MdSmtpStage  stage;
+  gboolean     has_stage;
 } Reading;
 
 static void
@@ -290,6 +293,34 @@ nullable_string (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
 }
 
+/* "stages": the steps of the conversation a rule is limited to, because
+ * the same words mean something else elsewhere. */
+static gboolean
+read_stages (JsonObject  *object,
+             guint       *stages,
+             const char  *where,
+             GError     **error)
+{
+  g_auto(GStrv) nicks = NULL;
+
+  *stages = 0;
+  if (!json_object_has_member (object, "stages"))
+    return TRUE;
+  if (!read_string_list (object, "stages", TRUE, &nicks, where, error))
+    return FALSE;
+
+  for (guint i = 0; nicks[i] != NULL; i++)
+    {
+      int stage;
+
+      if (!md_enum_from_nick (MD_TYPE_SMTP_STAGE, nicks[i], &stage))
+        return invalid (where, error, _("“%s” is not a step of the conversation"), nicks[i]);
+      *stages |= 1u << stage;
+    }
+
+  return TRUE;
+}
+
 static Entry *
 read_rule (JsonObject  *object,
            GError     **error)
@@ -310,6 +341,7 @@ read_rule (JsonObject  *object,
     entry->code = (guint) CLAMP (json_node_get_int (code), 0, 999);
 
   if (!read_string_list (object, "markers", TRUE, &entry->markers, id, error) ||
+      !read_stages (object, &entry->stages, id, error) ||
       !read_meaning (object, entry, id, error))
     return NULL;
 
@@ -658,6 +690,8 @@ rule_matches (const Entry   *rule,
     return FALSE;
   if (rule->enhanced != NULL && !enhanced_matches (rule->enhanced, reading->enhanced))
     return FALSE;
+  if (rule->stages != 0 && (!reading->has_stage || (rule->stages & (1u << reading->stage)) == 0))
+    return FALSE;
   /* Without any code, only the wording can tell what the text is about. */
   if (reading->code == 0 && reading->enhanced == NULL && rule->markers[0] == NULL)
     return FALSE;
@@ -787,27 +821,23 @@ apply_fallback (const MdInterpretCatalogue *self,
   result->rule_id = fallback_id (row, use_enhanced);
 }
 
-MdInterpretation *
-md_interpret_error_text (const MdInterpretCatalogue *catalogue,
-                         const char                 *text)
+static MdInterpretation *
+interpret (const MdInterpretCatalogue *catalogue,
+           const Reading              *reading)
 {
   g_autoptr(MdInterpretation) result = g_new0 (MdInterpretation, 1);
-  g_auto(Reading) reading = { 0 };
   const Entry *rule;
 
-  g_return_val_if_fail (catalogue != NULL, NULL);
+  result->code = reading->code;
+  result->enhanced = g_strdup (reading->enhanced);
+  result->reply_text = g_strdup (reading->reply_text);
+  result->has_stage = reading->has_stage;
+  result->stage = reading->stage;
 
-  read_text (text, &reading);
-
-  result->code = reading.code;
-  result->enhanced = g_strdup (reading.enhanced);
-  result->reply_text = g_strdup (reading.reply_text);
-  result->has_stage = find_stage (reading.lower, &result->stage);
-
-  rule = find_rule (catalogue, &reading);
+  rule = find_rule (catalogue, reading);
   if (rule != NULL)
     {
-      gboolean has_code = reading.code != 0 || reading.enhanced != NULL;
+      gboolean has_code = reading->code != 0 || reading->enhanced != NULL;
 
       /* Words alone, without a code, may be about something else. */
       apply_entry (result, rule, has_code ? rule->confidence : rule->confidence / 2);
@@ -816,11 +846,49 @@ md_interpret_error_text (const MdInterpretCatalogue *catalogue,
     }
   else
     {
-      apply_fallback (catalogue, &reading, result);
+      apply_fallback (catalogue, reading, result);
     }
 
   if (result->provider == NULL)
-    result->provider = g_strdup (find_provider (catalogue, reading.lower));
+    result->provider = g_strdup (find_provider (catalogue, reading->lower));
 
   return g_steal_pointer (&result);
+}
+
+MdInterpretation *
+md_interpret_error_text (const MdInterpretCatalogue *catalogue,
+                         const char                 *text)
+{
+  g_auto(Reading) reading = { 0 };
+
+  g_return_val_if_fail (catalogue != NULL, NULL);
+
+  read_text (text, &reading);
+  reading.has_stage = find_stage (reading.lower, &reading.stage);
+
+  return interpret (catalogue, &reading);
+}
+
+/**
+ * md_interpret_reply:
+ * @text: a reply the server sent, with its code
+ * @stage: the step of the conversation it answered
+ *
+ * Like md_interpret_error_text(), for a reply seen live, whose step is
+ * known rather than read from the words around it.
+ */
+MdInterpretation *
+md_interpret_reply (const MdInterpretCatalogue *catalogue,
+                    const char                 *text,
+                    MdSmtpStage                 stage)
+{
+  g_auto(Reading) reading = { 0 };
+
+  g_return_val_if_fail (catalogue != NULL, NULL);
+
+  read_text (text, &reading);
+  reading.stage = stage;
+  reading.has_stage = TRUE;
+
+  return interpret (catalogue, &reading);
 }

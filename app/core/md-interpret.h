@@ -41,6 +41,9 @@ void                  md_interpret_catalogue_free      (MdInterpretCatalogue    
 
 MdInterpretation     *md_interpret_error_text          (const MdInterpretCatalogue  *catalogue,
                                                         const char                  *text);
+MdInterpretation     *md_interpret_reply               (const MdInterpretCatalogue  *catalogue,
+                                                        const char                  *text,
+                                                        MdSmtpStage                  stage);
 void                  md_interpretation_free           (MdInterpretation            *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdInterpretCatalogue, md_interpret_catalogue_free)

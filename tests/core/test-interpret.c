@@ -343,6 +343,9 @@ test_bad_catalogue (void)
     "\"confidence\": 0.5, \"explanation\": \"e\", \"fixes\": [\"reboot\"]}], "
     "\"enhanced_codes\": [], \"reply_codes\": [], \"providers\": []}",
     "{\"version\": 1, \"rules\": [], \"enhanced_codes\": [], \"reply_codes\": []}",
+    "{\"version\": 1, \"rules\": [{\"id\": \"x\", \"markers\": [\"a\"], \"stages\": [\"hello\"], "
+    "\"cause\": \"unknown\", \"confidence\": 0.5, \"explanation\": \"e\", \"fixes\": []}], "
+    "\"enhanced_codes\": [], \"reply_codes\": [], \"providers\": []}",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -357,6 +360,27 @@ test_bad_catalogue (void)
     }
 }
 
+/* A live reply's step is known: the same words at the greeting and later
+ * in the session mean the server's limit and the sender's. */
+static void
+test_live_reply (void)
+{
+  g_autoptr(MdInterpretCatalogue) catalogue = load_catalogue ();
+  const char *text = "421 4.7.0 mx.example Error: too many connections from 192.0.2.7";
+  g_autoptr(MdInterpretation) greeting = md_interpret_reply (catalogue, text,
+                                                             MD_SMTP_STAGE_GREETING);
+  g_autoptr(MdInterpretation) mail = md_interpret_reply (catalogue, text, MD_SMTP_STAGE_MAIL);
+  g_autoptr(MdInterpretation) pasted = md_interpret_error_text (catalogue, text);
+
+  assert_cause (greeting, MD_CAUSE_SERVER_BUSY);
+  g_assert_true (greeting->has_stage);
+  g_assert_cmpint (greeting->stage, ==, MD_SMTP_STAGE_GREETING);
+  g_assert_cmpstr (greeting->fixes[0], ==, "retry-later");
+  assert_cause (mail, MD_CAUSE_RATE_LIMITED);
+  /* Pasted without saying when: the sender's limit, as most are. */
+  assert_cause (pasted, MD_CAUSE_RATE_LIMITED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +392,7 @@ main (int   argc,
   g_test_add_func ("/md/core/interpret/more-replies", test_more_replies);
   g_test_add_func ("/md/core/interpret/paste-forms", test_paste_forms);
   g_test_add_func ("/md/core/interpret/stage", test_stage);
+  g_test_add_func ("/md/core/interpret/live-reply", test_live_reply);
   g_test_add_func ("/md/core/interpret/fallback", test_fallback);
   g_test_add_func ("/md/core/interpret/odd-input", test_odd_input);
   g_test_add_func ("/md/core/interpret/words-only", test_words_only);
