@@ -25,6 +25,7 @@
 #include "md-dns.h"
 #include "md-error.h"
 #include "md-smtp-client.h"
+#include "md-validate.h"
 
 #define GUESS_STAGGER_MS      250
 #define GUESS_STEP_TIMEOUT_MS 5000
@@ -715,32 +716,6 @@ start_guessing (GTask *task)
 
 /* Setup */
 
-static char *
-email_domain (const char  *email,
-              GError     **error)
-{
-  const char *at = strrchr (email, '@');
-  g_autofree char *ascii = NULL;
-  gsize len;
-
-  if (at != NULL)
-    ascii = g_hostname_to_ascii (at + 1);
-
-  if (ascii == NULL || ascii[0] == '\0')
-    {
-      g_set_error (error, MD_ERROR, MD_ERROR_INVALID_INPUT,
-                   _("The part of the email address after the @ is not a valid domain"));
-      return NULL;
-    }
-
-  /* A fully qualified "example.com." is the same domain. */
-  len = strlen (ascii);
-  if (len > 1 && ascii[len - 1] == '.')
-    ascii[len - 1] = '\0';
-
-  return g_ascii_strdown (ascii, -1);
-}
-
 static Discover *
 discover_new (MdKb         *kb,
               char         *domain,
@@ -803,9 +778,17 @@ _md_discover_with_ports_async (MdKb                *kb,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, md_discover_async);
 
-  if (!md_validate_email (email, &error) || (domain = email_domain (email, &error)) == NULL)
+  if (!md_validate_email (email, &error))
     {
       g_task_return_error (task, error);
+      return;
+    }
+  domain = md_email_dup_domain (email);
+  if (domain == NULL)
+    {
+      g_task_return_new_error (task, MD_ERROR, MD_ERROR_INVALID_INPUT,
+                               _("The part of the email address after the @ is not a valid "
+                                 "domain"));
       return;
     }
 

@@ -20,6 +20,7 @@
 #include "md-enums.h"
 #include "md-finding.h"
 #include "md-findings.h"
+#include "md-validate.h"
 
 /* Seeing a reply live is stronger evidence than reading it pasted, but
  * never certainty. */
@@ -405,10 +406,9 @@ rule_tls_certificate (Rules *r)
 static const MdProvider *
 find_provider (Rules *r)
 {
-  const char *email = md_account_get_email (r->account);
-  const char *at = email != NULL ? strrchr (email, '@') : NULL;
+  g_autofree char *domain = md_email_dup_domain (md_account_get_email (r->account));
 
-  return at != NULL ? md_kb_find_provider_by_domain (r->kb, at + 1) : NULL;
+  return domain != NULL ? md_kb_find_provider_by_domain (r->kb, domain) : NULL;
 }
 
 static char *

@@ -22,6 +22,7 @@
 #include "md-diagnosis-private.h"
 #include "md-mail-auth.h"
 #include "md-probe-mail-auth-private.h"
+#include "md-validate.h"
 
 #define LOOKUP_TIMEOUT_MS 5000
 
@@ -635,19 +636,6 @@ static const MdCheckId checks[] = {
   MD_CHECK_AUTH_SPF, MD_CHECK_AUTH_DKIM, MD_CHECK_AUTH_DMARC, MD_CHECK_AUTH_MTA_STS,
 };
 
-/* The domain of @email, as DNS wants it, or NULL. */
-static char *
-email_domain (const char *email)
-{
-  const char *at = email != NULL ? strrchr (email, '@') : NULL;
-  g_autofree char *ascii = NULL;
-
-  if (at == NULL || at[1] == '\0')
-    return NULL;
-  ascii = g_hostname_to_ascii (at + 1);
-  return ascii != NULL ? _md_auth_normalize_domain (ascii) : NULL;
-}
-
 static void
 skip_all (MdDiagnosis *diagnosis,
           const char  *summary)
@@ -671,7 +659,7 @@ void
 _md_probe_mail_auth_start (MdDiagnosis *diagnosis)
 {
   MdAccount *account = md_diagnosis_get_account (diagnosis);
-  g_autofree char *domain = email_domain (md_account_get_email (account));
+  g_autofree char *domain = md_email_dup_domain (md_account_get_email (account));
   MdAuthProbe *ma;
 
   _md_diagnosis_probe_started (diagnosis);

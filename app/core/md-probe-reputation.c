@@ -21,6 +21,7 @@
 
 #include "md-probe-reputation-private.h"
 #include "md-reputation.h"
+#include "md-validate.h"
 
 #define LOOKUP_TIMEOUT_MS 5000
 
@@ -527,20 +528,6 @@ emit_client_ip (MdRep *rep)
   _md_rep_emit (rep, check);
 }
 
-static char *
-email_domain (MdAccount *account)
-{
-  const char *email = md_account_get_email (account);
-  const char *at = email != NULL ? strrchr (email, '@') : NULL;
-  g_autofree char *ascii = NULL;
-
-  if (at == NULL || at[1] == '\0')
-    return NULL;
-
-  ascii = g_hostname_to_ascii (at + 1);
-  return ascii != NULL ? g_ascii_strdown (ascii, -1) : NULL;
-}
-
 static GPtrArray *
 zones_new (MdKb *kb)
 {
@@ -576,7 +563,7 @@ _md_probe_reputation_start (MdDiagnosis *diagnosis)
   rep->kb = g_object_ref (_md_diagnosis_get_kb (diagnosis));
   rep->started_us = g_get_monotonic_time ();
   rep->servers = g_list_copy_deep (servers, (GCopyFunc)(void (*)(void))g_object_ref, NULL);
-  rep->domain = email_domain (md_diagnosis_get_account (diagnosis));
+  rep->domain = md_email_dup_domain (md_account_get_email (md_diagnosis_get_account (diagnosis)));
   rep->zones = zones_new (rep->kb);
   rep->client_queries = g_ptr_array_new_with_free_func ((GDestroyNotify)query_free);
   rep->server_queries = g_ptr_array_new_with_free_func ((GDestroyNotify)query_free);

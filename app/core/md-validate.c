@@ -724,3 +724,33 @@ md_security_to_string (MdSecurity security)
 {
   return md_enum_to_nick (MD_TYPE_SECURITY, security);
 }
+
+/**
+ * md_email_dup_domain:
+ * @email: (nullable): an email address
+ *
+ * Returns: (transfer full) (nullable): the part after the last "@" in its
+ *   ASCII (punycode) form, lower case, without a trailing dot, or %NULL
+ *   when there is none or it is not a host name
+ */
+char *
+md_email_dup_domain (const char *email)
+{
+  const char *at = email != NULL ? strrchr (email, '@') : NULL;
+  g_autofree char *ascii = NULL;
+  gsize len;
+
+  if (at == NULL || at[1] == '\0')
+    return NULL;
+
+  /* g_hostname_to_ascii() lower-cases internationalised names only. */
+  ascii = g_hostname_to_ascii (at + 1);
+  if (ascii == NULL)
+    return NULL;
+
+  len = strlen (ascii);
+  if (len > 0 && ascii[len - 1] == '.')
+    ascii[len - 1] = '\0';
+
+  return ascii[0] != '\0' ? g_ascii_strdown (ascii, -1) : NULL;
+}

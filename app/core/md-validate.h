@@ -27,6 +27,10 @@ gboolean     md_validate_message_size        (const char  *text,
 gboolean     md_validate_client_ip           (const char  *text,
                                               GError     **error);
 
+/* The domain of an email address as DNS wants it: ASCII, lower case, no
+ * trailing dot; NULL when there is none. */
+char        *md_email_dup_domain             (const char  *email);
+
 /* The security names the CLI takes and reports write. */
 gboolean     md_security_from_string         (const char  *text,
                                               MdSecurity  *security);

@@ -720,6 +720,29 @@ test_finalize (void)
   g_assert_finalize_object (account);
 }
 
+/* The domain as DNS wants it, for discovery, SPF and the blocklists alike. */
+static void
+test_email_domain (void)
+{
+  static const struct { const char *email; const char *domain; } cases[] = {
+    { "sam@example.org", "example.org" },
+    { "Sam@Example.ORG.", "example.org" },
+    { "sam@bücher.example", "xn--bcher-kva.example" },
+    { "\"a@b\"@example.net", "example.net" },
+    { "sam@", NULL },
+    { "sam", NULL },
+    { "sam@.", NULL },
+    { NULL, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *domain = md_email_dup_domain (cases[i].email);
+
+      g_assert_cmpstr (domain, ==, cases[i].domain);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -730,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/md/core/account/email-bad", test_email_bad);
   g_test_add_func ("/md/core/account/email-bad-lengths", test_email_bad_lengths);
   g_test_add_func ("/md/core/account/email-good", test_email_good);
+  g_test_add_func ("/md/core/account/email-domain", test_email_domain);
   g_test_add_func ("/md/core/account/host-bad", test_host_bad);
   g_test_add_func ("/md/core/account/host-bad-lengths", test_host_bad_lengths);
   g_test_add_func ("/md/core/account/host-good", test_host_good);
