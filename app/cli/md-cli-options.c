@@ -166,9 +166,6 @@ build_account (MdCliCheckOptions  *o,
   if (o->port != NULL && !md_validate_port_string (o->port, &port, error))
     return FALSE;
 
-  if (o->client_ip != NULL && !md_validate_client_ip (o->client_ip, error))
-    return FALSE;
-
   if (o->message_size != NULL &&
       !md_validate_message_size (o->message_size, &message_size, error))
     return FALSE;
@@ -276,9 +273,23 @@ discover_server (MdCliCheckOptions  *o,
   return TRUE;
 }
 
-static GOptionEntry *
-check_entries (MdCliCheckOptions *o)
+/* Parsing */
+
+/**
+ * md_cli_check_options_parse:
+ * @summary: what the command does, for --help
+ * @extra_entries: (nullable): the command's own options, after check's
+ */
+gboolean
+md_cli_check_options_parse (MdCliCheckOptions   *o,
+                            const char          *summary,
+                            const GOptionEntry  *extra_entries,
+                            int                 *argc,
+                            char              ***argv,
+                            GError             **error)
 {
+  static const char * const formats[] = { "text", "json", "html", NULL };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   const GOptionEntry entries[] = {
     { "email", 0, 0, G_OPTION_ARG_STRING, &o->email,
       N_("Your email address"), N_("ADDR") },
@@ -314,28 +325,6 @@ check_entries (MdCliCheckOptions *o)
       N_("Write the result to a file"), N_("FILE") },
     G_OPTION_ENTRY_NULL
   };
-
-  return g_memdup2 (entries, sizeof entries);
-}
-
-/* Parsing */
-
-/**
- * md_cli_check_options_parse:
- * @summary: what the command does, for --help
- * @extra_entries: (nullable): the command's own options, after check's
- */
-gboolean
-md_cli_check_options_parse (MdCliCheckOptions   *o,
-                            const char          *summary,
-                            const GOptionEntry  *extra_entries,
-                            int                 *argc,
-                            char              ***argv,
-                            GError             **error)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autofree GOptionEntry *entries = check_entries (o);
-  static const char * const formats[] = { "text", "json", "html", NULL };
 
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
