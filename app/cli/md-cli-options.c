@@ -399,14 +399,7 @@ md_cli_write_report (MdDiagnosis       *diagnosis,
                      gboolean           unicode)
 {
   g_autoptr(MdReport) report = md_report_new_from_diagnosis (diagnosis);
-  g_autofree char *text = NULL;
-
-  if (g_strcmp0 (o->format, "json") == 0)
-    text = md_report_to_json (report);
-  else if (g_strcmp0 (o->format, "html") == 0)
-    text = md_report_to_html (report);
-  else
-    text = md_report_to_text (report, unicode);
+  g_autofree char *text = md_cli_format_report (report, o->format, unicode);
 
   return md_cli_write_output (o->output, text);
 }

@@ -40,6 +40,28 @@ read_report_file (const char  *path,
   return g_steal_pointer (&contents);
 }
 
+/**
+ * md_cli_format_report:
+ * @format: (nullable): "json", "html", or "text" (the default)
+ * @unicode: whether the text may use Unicode symbols
+ *
+ * The report as every command that shows one writes it.
+ *
+ * Returns: (transfer full): the report in @format
+ */
+char *
+md_cli_format_report (MdReport   *report,
+                      const char *format,
+                      gboolean    unicode)
+{
+  if (g_strcmp0 (format, "json") == 0)
+    return md_report_to_json (report);
+  if (g_strcmp0 (format, "html") == 0)
+    return md_report_to_html (report);
+
+  return md_report_to_text (report, unicode);
+}
+
 static gboolean
 parse_options (char     **format,
                int       *argc,
@@ -99,10 +121,6 @@ md_cli_report (int    argc,
       return MD_EXIT_USAGE;
     }
 
-  if (g_strcmp0 (format, "html") == 0)
-    output = md_report_to_html (report);
-  else
-    output = md_report_to_text (report, g_get_charset (NULL));
-
+  output = md_cli_format_report (report, format, g_get_charset (NULL));
   return md_cli_write_output (NULL, output) ? MD_EXIT_OK : MD_EXIT_INTERNAL;
 }

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "md-report.h"
+
 G_BEGIN_DECLS
 
 #define MD_CLI_MAX_TIMEOUT_SECONDS 600
@@ -41,5 +43,8 @@ gboolean md_cli_check_format (const char         *format,
 gboolean md_cli_check_format_and_timeout (const char  *format,
                                           int          timeout,
                                           GError     **error);
+char    *md_cli_format_report (MdReport    *report,
+                               const char  *format,
+                               gboolean     unicode);
 
 G_END_DECLS
