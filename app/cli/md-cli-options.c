@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 
 #include "md-account.h"
@@ -203,7 +204,7 @@ build_account (MdCliCheckOptions  *o,
 
 typedef struct
 {
-  GMainLoop *loop;
+  gboolean   done;
   GPtrArray *suggestions;
   GError    *error;
 } Discovery;
@@ -216,7 +217,7 @@ discover_cb (GObject      *object,
   Discovery *discovery = user_data;
 
   discovery->suggestions = md_discover_finish (result, &discovery->error);
-  g_main_loop_quit (discovery->loop);
+  discovery->done = TRUE;
 }
 
 /* Fills in the server from the best suggestion for the email address, as
@@ -224,19 +225,20 @@ discover_cb (GObject      *object,
 static gboolean
 discover_server (MdCliCheckOptions  *o,
                  MdAccount          *account,
+                 GCancellable       *cancellable,
                  GError            **error)
 {
   g_autoptr(MdKb) kb = md_kb_new (error);
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Discovery discovery = { loop, NULL, NULL };
+  Discovery discovery = { FALSE, NULL, NULL };
   const MdSuggestion *best;
   guint timeout_ms = MIN (o->timeout > 0 ? (guint)o->timeout * 1000 : 10000, 10000);
 
   if (kb == NULL)
     return FALSE;
 
-  md_discover_async (kb, o->email, timeout_ms, NULL, discover_cb, &discovery);
-  g_main_loop_run (loop);
+  md_discover_async (kb, o->email, timeout_ms, cancellable, discover_cb, &discovery);
+  while (!discovery.done)
+    g_main_context_iteration (NULL, TRUE);
 
   if (discovery.error != NULL)
     {
@@ -347,18 +349,51 @@ md_cli_check_options_parse (MdCliCheckOptions   *o,
          md_cli_check_format_and_timeout (NULL, o->timeout, error);
 }
 
+/* Ctrl+C */
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+remove_source (gpointer user_data)
+{
+  g_source_remove (GPOINTER_TO_UINT (user_data));
+}
+
 /**
- * md_cli_check_options_new_diagnosis:
+ * md_cli_interrupt_cancellable_new:
  *
- * Builds the account the options describe (finding the server when only
- * the address is given) and a diagnosis of it, or says in @error why the
- * options do not describe one.
+ * A cancellable that Ctrl+C cancels for as long as it lives: discovery,
+ * the run and the watch all stop at once, and the command says so.
  *
- * Returns: (transfer full) (nullable): the diagnosis, not yet run
+ * Returns: (transfer full): the cancellable
  */
-MdDiagnosis *
-md_cli_check_options_new_diagnosis (MdCliCheckOptions  *o,
-                                    GError            **error)
+GCancellable *
+md_cli_interrupt_cancellable_new (void)
+{
+  GCancellable *cancellable = g_cancellable_new ();
+  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+
+  /* Removed when the cancellable goes, so it never fires on a freed one. */
+  g_object_set_data_full (G_OBJECT (cancellable), "md-cli-sigint",
+                          GUINT_TO_POINTER (sigint), remove_source);
+
+  return cancellable;
+}
+
+/* Running */
+
+/* Builds the account the options describe (finding the server when only
+ * the address is given) and a diagnosis of it, or says in @error why the
+ * options do not describe one. */
+static MdDiagnosis *
+new_diagnosis (MdCliCheckOptions  *o,
+               GCancellable       *cancellable,
+               GError            **error)
 {
   g_autoptr(MdAccount) account = md_account_new ();
   g_autoptr(MdDiagnosis) diagnosis = NULL;
@@ -366,7 +401,7 @@ md_cli_check_options_new_diagnosis (MdCliCheckOptions  *o,
   if (!build_account (o, account, error))
     return NULL;
 
-  if (o->host == NULL && !discover_server (o, account, error))
+  if (o->host == NULL && !discover_server (o, account, cancellable, error))
     return NULL;
 
   diagnosis = md_diagnosis_new (account);
@@ -377,6 +412,115 @@ md_cli_check_options_new_diagnosis (MdCliCheckOptions  *o,
     return NULL;
 
   return g_steal_pointer (&diagnosis);
+}
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Run;
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Run *run = user_data;
+
+  md_diagnosis_run_finish (MD_DIAGNOSIS (object), result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+on_check_finished (MdDiagnosis *diagnosis,
+                   MdCheck     *check,
+                   gpointer     user_data)
+{
+  md_cli_print_check (check, GPOINTER_TO_INT (user_data));
+}
+
+/* Says on stderr why there is no result, and returns the exit status. */
+static int
+fail (GError *error,
+      int     status)
+{
+  /* As discover does: an interrupted run found nothing either way. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      md_cli_print_error ("%s", _("Stopped before the check finished."));
+      return MD_EXIT_USAGE;
+    }
+
+  md_cli_print_error ("%s", error->message);
+  return status;
+}
+
+/**
+ * md_cli_run_diagnosis:
+ * @o: the options, parsed
+ * @cancellable: stops discovery and the run; see md_cli_interrupt_cancellable_new()
+ * @unicode: whether the progress lines may use Unicode symbols
+ * @status: (out): the exit status when there is no diagnosis
+ *
+ * Builds the diagnosis the options describe and runs it once, with a line
+ * of progress on stderr as each check finishes. When the options describe
+ * no diagnosis, or the run does not finish, it says why on stderr. The
+ * password stays in the account, for a caller that checks again.
+ *
+ * Returns: (transfer full) (nullable): the finished diagnosis
+ */
+MdDiagnosis *
+md_cli_run_diagnosis (MdCliCheckOptions *o,
+                      GCancellable      *cancellable,
+                      gboolean           unicode,
+                      int               *status)
+{
+  g_autoptr(MdDiagnosis) diagnosis = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { FALSE, NULL };
+  gulong progress;
+
+  diagnosis = new_diagnosis (o, cancellable, &error);
+  if (diagnosis == NULL)
+    {
+      *status = fail (error, MD_EXIT_USAGE);
+      return NULL;
+    }
+
+  progress = g_signal_connect (diagnosis, "check-finished", G_CALLBACK (on_check_finished),
+                               GINT_TO_POINTER (unicode));
+  md_diagnosis_run_async (diagnosis, cancellable, run_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_signal_handler (&progress, diagnosis);
+
+  if (run.error != NULL)
+    {
+      *status = fail (run.error, MD_EXIT_INTERNAL);
+      g_clear_error (&run.error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&diagnosis);
+}
+
+/**
+ * md_cli_exit_status:
+ * @diagnosis: a finished diagnosis
+ *
+ * What check and watch exit with: a finding, or a failed check with no
+ * finding of its own, is a problem.
+ *
+ * Returns: %MD_EXIT_OK or %MD_EXIT_PROBLEMS
+ */
+int
+md_cli_exit_status (MdDiagnosis *diagnosis)
+{
+  if (g_list_model_get_n_items (md_diagnosis_get_findings (diagnosis)) > 0 ||
+      md_diagnosis_has_failures (diagnosis))
+    return MD_EXIT_PROBLEMS;
+
+  return MD_EXIT_OK;
 }
 
 /* Output */

@@ -43,8 +43,12 @@ gboolean      md_cli_check_options_parse          (MdCliCheckOptions   *o,
                                                    int                 *argc,
                                                    char              ***argv,
                                                    GError             **error);
-MdDiagnosis  *md_cli_check_options_new_diagnosis  (MdCliCheckOptions   *o,
-                                                   GError             **error);
+GCancellable *md_cli_interrupt_cancellable_new    (void);
+MdDiagnosis  *md_cli_run_diagnosis                (MdCliCheckOptions   *o,
+                                                   GCancellable        *cancellable,
+                                                   gboolean             unicode,
+                                                   int                 *status);
+int           md_cli_exit_status                  (MdDiagnosis         *diagnosis);
 
 void          md_cli_print_check                  (MdCheck             *check,
                                                    gboolean             unicode);

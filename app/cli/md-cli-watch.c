@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 
 #include "md-account.h"
@@ -28,16 +27,6 @@
 #define DEFAULT_MAX_INTERVAL_S (MD_WATCH_DEFAULT_MAX_MS / 1000)
 /* A day: longer waits would not be watching any more. */
 #define LIMIT_INTERVAL_S       (24 * 60 * 60)
-
-typedef struct
-{
-  GMainLoop    *loop;
-  GCancellable *cancellable;
-  gboolean      unicode;
-  gboolean      finished;
-  gboolean      ok;
-  GError       *error;
-} Watching;
 
 /* Options */
 
@@ -92,15 +81,16 @@ parse_options (MdCliCheckOptions   *o,
 
 /* What to watch */
 
-/* A pasted error text and the settings themselves do not change by
- * waiting, so watching them would never end. */
+/* Only a failed check can start to work. Input fails when the settings
+ * are wrong (a server name from discovery, say), and waiting does not
+ * change them, so watching it would never end. */
 static gboolean
 can_watch (MdDiagnosis *diagnosis,
            MdCheckId    id)
 {
   MdCheck *check = md_diagnosis_find_check (diagnosis, id);
 
-  return id != MD_CHECK_INPUT && id != MD_CHECK_ERROR_TEXT &&
+  return id != MD_CHECK_INPUT &&
          check != NULL && md_check_get_status (check) == MD_CHECK_STATUS_FAIL;
 }
 
@@ -196,7 +186,7 @@ static void
 on_attempt_finished (MdWatch  *watch,
                      MdCheck  *check,
                      guint     next_delay_ms,
-                     Watching *watching)
+                     gpointer  user_data)
 {
   g_autofree char *clause = summary_clause (check);
   g_autofree char *delay = NULL;
@@ -212,36 +202,13 @@ on_attempt_finished (MdWatch  *watch,
   fprintf (stderr, _("Attempt %u: still failing — %s; next try in %s\n"), attempt, clause, delay);
 }
 
-static void
-on_check_finished (MdDiagnosis *diagnosis,
-                   MdCheck     *check,
-                   Watching    *watching)
-{
-  md_cli_print_check (check, watching->unicode);
-}
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  Watching *watching = user_data;
-
-  g_cancellable_cancel (watching->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 /* Running */
 
-static void
-run_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
+typedef struct
 {
-  Watching *watching = user_data;
-
-  watching->ok = md_diagnosis_run_finish (MD_DIAGNOSIS (object), result, &watching->error);
-  watching->finished = TRUE;
-  g_main_loop_quit (watching->loop);
-}
+  gboolean  done;
+  GError   *error;
+} Watching;
 
 static void
 watch_cb (GObject      *object,
@@ -250,34 +217,38 @@ watch_cb (GObject      *object,
 {
   Watching *watching = user_data;
 
-  watching->ok = md_watch_run_finish (MD_WATCH (object), result, &watching->error);
-  watching->finished = TRUE;
-  g_main_loop_quit (watching->loop);
+  md_watch_run_finish (MD_WATCH (object), result, &watching->error);
+  watching->done = TRUE;
 }
 
-static void
-wait_finished (Watching *watching)
-{
-  if (!watching->finished)
-    g_main_loop_run (watching->loop);
-  watching->finished = FALSE;
-}
-
-static void
-watch_check (MdDiagnosis *diagnosis,
-             MdCheckId    id,
-             int          interval,
-             int          max_interval,
-             Watching    *watching)
+/* Returns when the check works (%TRUE), or with @error when it was
+ * stopped or could not run. */
+static gboolean
+watch_check (MdDiagnosis   *diagnosis,
+             MdCheckId      id,
+             int            interval,
+             int            max_interval,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autoptr(MdWatch) watch = md_watch_new (diagnosis, id);
+  Watching watching = { FALSE, NULL };
 
   md_watch_set_intervals (watch, interval * 1000, max_interval * 1000);
-  g_signal_connect (watch, "attempt-finished", G_CALLBACK (on_attempt_finished), watching);
+  g_signal_connect (watch, "attempt-finished", G_CALLBACK (on_attempt_finished), NULL);
   fprintf (stderr, _("Checking again until it works; press Ctrl+C to stop.\n"));
 
-  md_watch_run_async (watch, watching->cancellable, watch_cb, watching);
-  wait_finished (watching);
+  md_watch_run_async (watch, cancellable, watch_cb, &watching);
+  while (!watching.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (watching.error != NULL)
+    {
+      g_propagate_error (error, watching.error);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* The last word goes to standard output, unless a report in another format
@@ -285,7 +256,7 @@ watch_check (MdDiagnosis *diagnosis,
 static int
 conclude (MdDiagnosis       *diagnosis,
           MdCliCheckOptions *o,
-          Watching          *watching,
+          gboolean           unicode,
           const char        *sentence,
           int                status)
 {
@@ -296,56 +267,55 @@ conclude (MdDiagnosis       *diagnosis,
   fflush (stdout);
 
   if ((report_on_stdout || o->output != NULL) &&
-      !md_cli_write_report (diagnosis, o, watching->unicode))
+      !md_cli_write_report (diagnosis, o, unicode))
     return MD_EXIT_INTERNAL;
 
   return status;
 }
 
+/* Watches what the first run found until it works. It works only when
+ * check would say so too (md_cli_exit_status()): a finding with no failed
+ * check behind it is a problem all the same, though there is nothing to
+ * watch. */
 static int
-fail (GError *error,
-      int     status)
+watch (MdDiagnosis       *diagnosis,
+       MdCliCheckOptions *o,
+       int                interval,
+       int                max_interval,
+       GCancellable      *cancellable,
+       gboolean           unicode)
 {
-  md_cli_print_error ("%s", error->message);
-  return status;
-}
-
-static int
-run (MdDiagnosis       *diagnosis,
-     MdCliCheckOptions *o,
-     int                interval,
-     int                max_interval,
-     Watching          *watching)
-{
-  gulong progress;
+  g_autoptr(GError) error = NULL;
   MdCheckId id;
 
-  progress = g_signal_connect (diagnosis, "check-finished", G_CALLBACK (on_check_finished),
-                               watching);
-  md_diagnosis_run_async (diagnosis, watching->cancellable, run_cb, watching);
-  wait_finished (watching);
-  g_clear_signal_handler (&progress, diagnosis);
-
-  if (g_cancellable_is_cancelled (watching->cancellable))
-    return conclude (diagnosis, o, watching, _("Stopped before the check finished"),
-                     MD_EXIT_PROBLEMS);
-  if (watching->error != NULL)
-    return fail (watching->error, MD_EXIT_INTERNAL);
-
-  if (!pick_check (diagnosis, &id))
-    return conclude (diagnosis, o, watching, _("Your settings work: the server accepts mail."),
+  if (md_cli_exit_status (diagnosis) == MD_EXIT_OK)
+    return conclude (diagnosis, o, unicode, _("Your settings work: the server accepts mail."),
                      MD_EXIT_OK);
 
-  watch_check (diagnosis, id, interval, max_interval, watching);
-
-  if (watching->ok)
-    return conclude (diagnosis, o, watching, _("Your server accepts mail again."), MD_EXIT_OK);
-  if (g_error_matches (watching->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return conclude (diagnosis, o, watching, _("Stopped: still not working."),
+  if (!pick_check (diagnosis, &id))
+    return conclude (diagnosis, o, unicode,
+                     _("We found problems, but no failing check to watch; run "
+                       "“mail-doctor-cli check” with the same options to see what to do."),
                      MD_EXIT_PROBLEMS);
 
+  if (watch_check (diagnosis, id, interval, max_interval, cancellable, &error))
+    {
+      if (md_cli_exit_status (diagnosis) == MD_EXIT_OK)
+        return conclude (diagnosis, o, unicode, _("Your server accepts mail again."),
+                         MD_EXIT_OK);
+
+      return conclude (diagnosis, o, unicode,
+                       _("The server accepts mail again, but other problems remain; run "
+                         "“mail-doctor-cli check” with the same options to see what to do."),
+                       MD_EXIT_PROBLEMS);
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return conclude (diagnosis, o, unicode, _("Stopped: still not working."), MD_EXIT_PROBLEMS);
+
   /* The check could not run at all: the settings need fixing first. */
-  return fail (watching->error, MD_EXIT_PROBLEMS);
+  md_cli_print_error ("%s", error->message);
+  return MD_EXIT_PROBLEMS;
 }
 
 int
@@ -353,29 +323,27 @@ md_cli_watch (int    argc,
               char **argv)
 {
   g_auto(MdCliCheckOptions) o = { 0 };
+  g_autoptr(GCancellable) cancellable = md_cli_interrupt_cancellable_new ();
   g_autoptr(MdDiagnosis) diagnosis = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Watching watching = { loop, cancellable, FALSE, FALSE, FALSE, NULL };
+  gboolean unicode = g_get_charset (NULL);
   int interval = DEFAULT_INTERVAL_S;
   int max_interval = 0;
-  guint sigint;
   int status;
 
-  if (!parse_options (&o, &interval, &max_interval, &argc, &argv, &error) ||
-      (diagnosis = md_cli_check_options_new_diagnosis (&o, &error)) == NULL)
+  if (!parse_options (&o, &interval, &max_interval, &argc, &argv, &error))
     {
       md_cli_print_error ("%s", error->message);
       return MD_EXIT_USAGE;
     }
 
-  watching.unicode = g_get_charset (NULL);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, &watching);
-  status = run (diagnosis, &o, interval, max_interval, &watching);
-  g_source_remove (sigint);
+  /* Stopped in the first run, there is nothing to report: it says why. */
+  diagnosis = md_cli_run_diagnosis (&o, cancellable, unicode, &status);
+  if (diagnosis == NULL)
+    return status;
 
+  status = watch (diagnosis, &o, interval, max_interval, cancellable, unicode);
   md_account_clear_password (md_diagnosis_get_account (diagnosis));
-  g_clear_error (&watching.error);
+
   return status;
 }

@@ -8,7 +8,8 @@
 #
 # smtp-sink answers 421 at the greeting, then is restarted healthy on the
 # same port while watch runs. It needs no root: it listens on a free port
-# of 127.0.0.1 (and drops to nobody only when started as root). Every
+# of 127.0.0.1 (and drops to nobody only when started as root). A listener
+# in this process that never greets holds watch in its first run. Every
 # smtp-sink and every CLI started here is stopped by its own PID.
 
 import json
@@ -90,6 +91,30 @@ class Sink:
             self.proc.wait()
 
 
+class Silent:
+    """Accepts connections on 127.0.0.1:port and never says a word."""
+
+    def __init__(self, port):
+        self.sock = socket.create_server(("127.0.0.1", port))
+        self.conns = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        try:
+            while True:
+                self.conns.append(self.sock.accept()[0])
+        except OSError:
+            pass
+
+    def stop(self):
+        for conn in self.conns:
+            conn.close()
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        self.thread.join(STOP_TIMEOUT)
+
+
 class Watch:
     """The CLI's watch, its stderr read line by line as it comes."""
 
@@ -114,6 +139,11 @@ class Watch:
         with self.cond:
             return self.cond.wait_for(
                 lambda: any(line.startswith(prefix) for line in self.lines), LINE_TIMEOUT)
+
+    def wait_text(self, text):
+        with self.cond:
+            return self.cond.wait_for(
+                lambda: any(text in line for line in self.lines), LINE_TIMEOUT)
 
     def finish(self, timeout):
         try:
@@ -203,6 +233,61 @@ def test_interrupt(tap, cli):
               problems + (watch.lines if problems else []))
 
 
+def test_interrupt_first_run(tap, cli, tmp):
+    port = free_port()
+    report = os.path.join(tmp, "interrupted.json")
+    problems = []
+    server = Silent(port)
+    watch = Watch(cli, port, "--format", "json", "--output", report)
+    try:
+        if not watch.wait_text("net.connect"):
+            problems.append("the first run did not connect")
+        watch.proc.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        status, out = watch.finish(PROMPT + 5)
+        took = time.monotonic() - interrupted
+    finally:
+        watch.kill()
+        server.stop()
+
+    # As check and discover do: stopped before the end, nothing was found.
+    if status != 2:
+        problems.append(f"exit {status}, want 2")
+    if took > PROMPT:
+        problems.append(f"took {took:.1f} s to stop")
+    if not any("Stopped before the check finished" in line for line in watch.lines):
+        problems.append("stderr does not say it stopped")
+    if out or os.path.exists(report):
+        problems.append(f"a half-finished run was reported: stdout {out!r}, "
+                        f"report written: {os.path.exists(report)}")
+    if watch.attempts():
+        problems.append("it watched after Ctrl+C")
+    tap.point("watch: Ctrl+C in the first run stops it with exit 2 and no report",
+              problems + (watch.lines if problems else []))
+
+
+def test_nothing_to_watch(tap, cli):
+    port = free_port()
+    problems = []
+    sink = Sink(port)
+    # The pasted 421 is a finding, but no check fails that could recover.
+    watch = Watch(cli, port, "--error-text", "421 4.7.0 Too many connections from your IP")
+    try:
+        status, out = watch.finish(LINE_TIMEOUT)
+    finally:
+        watch.kill()
+        sink.stop()
+
+    if status != 1:
+        problems.append(f"exit {status}, want 1 as check gives")
+    if "Your settings work" in out or "no failing check to watch" not in out:
+        problems.append(f"stdout {out!r}")
+    if watch.attempts():
+        problems.append("it watched with nothing failing")
+    tap.point("watch: a finding with nothing to watch is a problem: exit 1",
+              problems + (watch.lines if problems else []))
+
+
 def test_healthy(tap, cli):
     port = free_port()
     problems = []
@@ -244,7 +329,9 @@ def main():
     else:
         with tempfile.TemporaryDirectory() as tmp:
             test_recovers(tap, cli, tmp)
+            test_interrupt_first_run(tap, cli, tmp)
         test_interrupt(tap, cli)
+        test_nothing_to_watch(tap, cli)
         test_healthy(tap, cli)
     tap.plan()
 
