@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
@@ -22,6 +21,7 @@
 #include "md-enums.h"
 #include "md-error.h"
 #include "md-cli.h"
+#include "md-cli-options.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 10
 
@@ -40,15 +40,6 @@ discover_options_clear (DiscoverOptions *o)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DiscoverOptions, discover_options_clear)
 
 /* Output */
-
-static const char *
-source_nick (MdDiscoverSource source)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (MD_TYPE_DISCOVER_SOURCE);
-  GEnumValue *value = g_enum_get_value (klass, source);
-
-  return value != NULL ? value->value_nick : NULL;
-}
 
 static const char *
 security_words (MdSecurity security)
@@ -149,7 +140,7 @@ add_suggestion_json (JsonBuilder        *builder,
   json_builder_set_member_name (builder, "port");
   json_builder_add_int_value (builder, s->port);
   add_member_string (builder, "security", md_security_to_string (s->security));
-  add_member_string (builder, "source", source_nick (s->source));
+  add_member_string (builder, "source", md_enum_to_nick (MD_TYPE_DISCOVER_SOURCE, s->source));
   add_member_string (builder, "source_detail", s->source_detail);
   add_member_boolean (builder, "needs_confirmation", s->needs_confirmation);
   add_member_boolean (builder, "answered", s->answered);
@@ -187,21 +178,10 @@ suggestions_to_json (const char *email,
 
 typedef struct
 {
-  GMainLoop    *loop;
-  GCancellable *cancellable;
   GPtrArray    *suggestions;
   GError       *error;
   gboolean      finished;
 } Run;
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  Run *run = user_data;
-
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 discover_cb (GObject      *object,
@@ -212,7 +192,6 @@ discover_cb (GObject      *object,
 
   run->suggestions = md_discover_finish (result, &run->error);
   run->finished = TRUE;
-  g_main_loop_quit (run->loop);
 }
 
 static int
@@ -260,22 +239,18 @@ run_discover (MdKb            *kb,
               const char      *email,
               DiscoverOptions *o)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancellable = md_cli_interrupt_cancellable_new ();
   g_autoptr(GPtrArray) suggestions = NULL;
   g_autoptr(GError) error = NULL;
-  Run run = { loop, cancellable, NULL, NULL, FALSE };
+  Run run = { NULL, NULL, FALSE };
   int seconds = o->timeout > 0 ? o->timeout : DEFAULT_TIMEOUT_SECONDS;
-  guint sigint;
 
   if (isatty (STDERR_FILENO))
     fprintf (stderr, _("Looking for the settings of %s (up to %d seconds)…\n"), email, seconds);
 
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
   md_discover_async (kb, email, (guint)seconds * 1000, cancellable, discover_cb, &run);
-  if (!run.finished)
-    g_main_loop_run (loop);
-  g_source_remove (sigint);
+  while (!run.finished)
+    g_main_context_iteration (NULL, TRUE);
 
   suggestions = run.suggestions;
   error = run.error;

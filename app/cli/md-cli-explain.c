@@ -29,16 +29,6 @@ typedef struct
   char *format;
 } ExplainOptions;
 
-static const char *
-enum_nick (GType type,
-           int   value)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *ev = g_enum_get_value (klass, value);
-
-  return ev != NULL ? ev->value_nick : NULL;
-}
-
 static char *
 read_stdin (GError **error)
 {
@@ -102,7 +92,7 @@ to_text (const MdInterpretation *meaning,
         g_string_append_printf (out, " %s", meaning->enhanced);
       if (meaning->has_stage)
         g_string_append_printf (out, _(", during: %s"),
-                                enum_nick (MD_TYPE_SMTP_STAGE, meaning->stage));
+                                md_enum_to_nick (MD_TYPE_SMTP_STAGE, meaning->stage));
       if (meaning->provider != NULL)
         g_string_append_printf (out, _(", from: %s"), meaning->provider);
       g_string_append_c (out, '\n');
@@ -148,7 +138,7 @@ add_input (JsonBuilder            *builder,
     json_builder_add_null_value (builder);
   add_string (builder, "enhanced_code", meaning->enhanced);
   add_string (builder, "stage",
-              meaning->has_stage ? enum_nick (MD_TYPE_SMTP_STAGE, meaning->stage) : NULL);
+              meaning->has_stage ? md_enum_to_nick (MD_TYPE_SMTP_STAGE, meaning->stage) : NULL);
   add_string (builder, "provider", meaning->provider);
   add_string (builder, "text", meaning->reply_text);
   add_string (builder, "rule", meaning->rule_id);
@@ -162,7 +152,7 @@ add_finding (JsonBuilder            *builder,
   json_builder_set_member_name (builder, "findings");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
-  add_string (builder, "cause", enum_nick (MD_TYPE_CAUSE, meaning->cause));
+  add_string (builder, "cause", md_enum_to_nick (MD_TYPE_CAUSE, meaning->cause));
   json_builder_set_member_name (builder, "confidence");
   json_builder_add_double_value (builder, meaning->confidence);
   json_builder_set_member_name (builder, "checks");
