@@ -16,19 +16,33 @@ on_wait_timeout (gpointer user_data)
 }
 
 void
-md_test_wait_until (gboolean *flag,
-                    guint     timeout_ms)
+md_test_wait_for (gboolean (*done) (gpointer data),
+                  gpointer   data,
+                  guint      timeout_ms)
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
 
-  while (!*flag && !timed_out)
+  while (!done (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
 
   if (!timed_out)
     g_source_remove (id);
 
   g_assert_false (timed_out);
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+void
+md_test_wait_until (gboolean *flag,
+                    guint     timeout_ms)
+{
+  md_test_wait_for (flag_is_set, flag, timeout_ms);
 }
 
 void

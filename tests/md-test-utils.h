@@ -10,8 +10,13 @@
 
 G_BEGIN_DECLS
 
-/* Iterates the default main context until @flag is set, failing the test
- * when @timeout_ms passes first: waits in tests are always bounded. */
+/* Iterates the default main context until @done returns TRUE, failing the
+ * test when @timeout_ms passes first: waits in tests are always bounded. */
+void md_test_wait_for (gboolean (*done) (gpointer data),
+                       gpointer   data,
+                       guint      timeout_ms);
+
+/* The same, until @flag is set. */
 void md_test_wait_until (gboolean *flag,
                          guint     timeout_ms);
 

@@ -420,6 +420,14 @@ test_recovers (Fixture       *f,
   g_assert_cmpuint (delay_at (f, 0), ==, 0);
 }
 
+static gboolean
+has_delay (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->delays->len > 0;
+}
+
 /* The defaults, and a cancellation during the one-minute wait. */
 static void
 test_cancel_waiting (Fixture       *f,
@@ -430,8 +438,7 @@ test_cancel_waiting (Fixture       *f,
 
   start_scripted_peer (f, "greet421");
   start_watch (f);
-  while (f->delays->len == 0)
-    g_main_context_iteration (NULL, TRUE);
+  md_test_wait_for (has_delay, f, RUN_TIMEOUT_MS);
 
   g_assert_cmpuint (delay_at (f, 0), ==, MD_WATCH_DEFAULT_INITIAL_MS);
   cancelled_us = g_get_monotonic_time ();

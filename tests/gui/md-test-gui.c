@@ -8,6 +8,7 @@
 
 #include "md-settings.h"
 #include "md-test-gui.h"
+#include "md-test-utils.h"
 #include "md-test-widgets.h"
 
 /* What MdApplication adds from its resources, for pages shown without
@@ -55,32 +56,6 @@ md_test_reset_settings (void)
   keys = g_settings_schema_list_keys (schema);
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (settings, keys[i]);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-md_test_wait_for (gboolean (*done) (gpointer data),
-                  gpointer   data,
-                  guint      timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  g_assert_false (timed_out);
 }
 
 void

@@ -17,11 +17,6 @@ gboolean   md_test_gui_init        (int          *argc,
                                     char       ***argv);
 /* Puts every key of the app's schema back to its default. */
 void       md_test_reset_settings  (void);
-/* Iterates the main context until @done returns TRUE, failing the test
- * after @timeout_ms. */
-void       md_test_wait_for        (gboolean    (*done) (gpointer data),
-                                    gpointer      data,
-                                    guint         timeout_ms);
 /* Iterates until nothing is pending, then waits for @widget's next draw. */
 void       md_test_flush           (GtkWidget    *widget);
 /* Saves what @widget shows as NAME.png under the build's
