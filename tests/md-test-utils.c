@@ -45,6 +45,21 @@ md_test_wait_until (gboolean *flag,
   md_test_wait_for (flag_is_set, flag, timeout_ms);
 }
 
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+}
+
+void
+md_test_spin (guint ms)
+{
+  gboolean spun = FALSE;
+
+  g_timeout_add_once (ms, set_flag, &spun);
+  md_test_wait_until (&spun, ms + 1000);
+}
+
 void
 md_test_store_result (GObject      *source,
                       GAsyncResult *result,
@@ -73,25 +88,21 @@ md_test_wait_result (GAsyncResult **result,
   return *result;
 }
 
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
 void
 md_test_wait_finalized (gpointer object,
                         guint    timeout_ms)
 {
-  gboolean timed_out = FALSE;
   gpointer weak = object;
-  guint id;
 
   g_assert_true (G_IS_OBJECT (object));
 
   g_object_add_weak_pointer (object, &weak);
   g_object_unref (object);
-
-  id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
-  while (weak != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  g_assert_null (weak);
+  md_test_wait_for (is_null, &weak, timeout_ms);
 }

@@ -20,6 +20,10 @@ void md_test_wait_for (gboolean (*done) (gpointer data),
 void md_test_wait_until (gboolean *flag,
                          guint     timeout_ms);
 
+/* Lets the default main context run for @ms: only for proving that
+ * something does not happen. */
+void md_test_spin (guint ms);
+
 /* Stores a GAsyncResult into *(GAsyncResult **)user_data. */
 void md_test_store_result (GObject      *source,
                            GAsyncResult *result,

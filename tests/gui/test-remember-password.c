@@ -62,23 +62,13 @@ fixture_set_up (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start", NULL));
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
-
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  g_object_unref (f->window);
   /* A keyring request in flight holds the page until it is cancelled. */
-  md_test_wait_for (is_null, &weak, RUN_TIMEOUT_MS);
+  md_test_wait_finalized (g_steal_pointer (&f->window), RUN_TIMEOUT_MS);
 
   g_clear_pointer (&f->peer, md_test_peer_free);
   g_clear_object (&f->settings);
@@ -179,28 +169,6 @@ keyring_empty (gpointer data)
 }
 
 static void
-set_flag (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *)data;
-}
-
-/* Lets whatever was started finish: for proving that nothing was. */
-static void
-spin (guint ms)
-{
-  gboolean spun = FALSE;
-
-  g_timeout_add_once (ms, set_flag, &spun);
-  md_test_wait_for (flag_set, &spun, ms + 1000);
-}
-
-static void
 test_off_stores_nothing (Fixture       *f,
                          gconstpointer  data)
 {
@@ -208,7 +176,7 @@ test_off_stores_nothing (Fixture       *f,
   g_assert_false (remembering (f->window));
 
   press_check (f);
-  spin (NOTHING_MS);
+  md_test_spin (NOTHING_MS);
 
   g_assert_cmpuint (md_test_keyring_count (), ==, 0);
   g_assert_false (md_settings_get_remember_password (f->settings));
@@ -246,7 +214,7 @@ remember_and_check (Fixture *f)
 
   /* Switching it on keeps nothing yet: only Check does, with the
    * password that was checked. */
-  spin (NOTHING_MS);
+  md_test_spin (NOTHING_MS);
   g_assert_cmpuint (md_test_keyring_count (), ==, 0);
 
   press_check (f);
@@ -348,7 +316,7 @@ test_off_never_fills (Fixture       *f,
   g_assert_false (md_settings_get_remember_password (f->settings));
 
   page = new_page (&window);
-  spin (NOTHING_MS);
+  md_test_spin (NOTHING_MS);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (md_test_find_entry_row (page, "Password"))),
                    ==, "");
   g_assert_false (remembering (page));

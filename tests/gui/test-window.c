@@ -45,23 +45,13 @@ fixture_set_up (Fixture       *f,
   gtk_window_present (GTK_WINDOW (f->window));
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
-
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  g_object_unref (f->window);
   /* Work in flight holds the window until it has seen the cancellation. */
-  md_test_wait_for (is_null, &weak, RUN_TIMEOUT_MS);
+  md_test_wait_finalized (g_steal_pointer (&f->window), RUN_TIMEOUT_MS);
 
   g_clear_pointer (&f->peer, md_test_peer_free);
   g_clear_object (&f->settings);
@@ -179,33 +169,12 @@ peer_connected (gpointer data)
   return md_test_peer_get_n_connections (data) > 0;
 }
 
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *)data;
-}
-
-static void
-set_flag (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean spun = FALSE;
-
-  g_timeout_add_once (ms, set_flag, &spun);
-  md_test_wait_for (flag_set, &spun, ms + 1000);
-}
-
 /* The peer's wait blocks this thread; the main context must first have
  * had the chance to close the connection. */
 static void
 wait_peer_done (Fixture *f)
 {
-  spin (500);
+  md_test_spin (500);
   md_test_peer_wait_done (f->peer, 2500);
 }
 
@@ -405,7 +374,7 @@ save_as (Fixture    *f,
 
   /* Typed as a whole path, which the chooser takes as a user's would. */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), path);
-  spin (300);
+  md_test_spin (300);
   g_signal_emit_by_name (md_test_find_button (dialog, "_Save"), "clicked");
 }
 
@@ -444,7 +413,7 @@ test_save_report (Fixture       *f,
 
       save_as (f, path);
       md_test_wait_for (file_written, path, RUN_TIMEOUT_MS);
-      spin (100);
+      md_test_spin (100);
       g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
       if (cases[i].starts_with != NULL)
         g_assert_true (g_str_has_prefix (g_strchug (contents), cases[i].starts_with));
