@@ -762,6 +762,27 @@ def wizard_peers():
     ]
 
 
+def start_wizard_peers(tap, lab):
+    """Starts wizard_peers() in lab (a peerlab.Lab), one TAP point each, and
+    returns their ports by name; a peer that did not start fails its point
+    and its scenario then fails where it connects."""
+    ports = {}
+    for name, port, argv in wizard_peers():
+        peer, problems = lab.start(name, port, argv)
+        tap.point(f"peer {name} listens on 127.0.0.1:{port}", problems,
+                  peer.log_tail() if peer else ())
+        ports[name] = port
+    return ports
+
+
+def stop_desktop(tap, desktop):
+    """Stops the desktop and the app, and says whether anything outlived them."""
+    desktop.stop()
+    strays = desktop.procs.survivors()
+    tap.point("every process of the desktop and the app stopped",
+              [f"still running: {strays}"] if strays else [])
+
+
 class Scenario:
     """One run of the wizard as a user drives it; its TAP points (through
     tap, a peerlab.Tap) say what the user saw."""

@@ -499,12 +499,7 @@ def main_run(args, ns, workdir):
     lab = peerlab.Lab(ns, workdir)
     desktop = atspi_lab.Desktop(workdir)
     try:
-        ports = {}
-        for name, port, argv in atspi_lab.wizard_peers():
-            peer, problems = lab.start(name, port, argv)
-            tap.point(f"peer {name} listens on 127.0.0.1:{port}", problems,
-                      peer.log_tail() if peer else ())
-            ports[name] = port
+        ports = atspi_lab.start_wizard_peers(tap, lab)
         desktop.start()
         tap.point(f"Xvfb {desktop.env['DISPLAY']}, the session bus and the AT-SPI bus are up")
         scenario_busy(tap, desktop, args, ns, ports, workdir)
@@ -516,10 +511,7 @@ def main_run(args, ns, workdir):
     except Exception:
         tap.point("harness ran to the end", traceback.format_exc().splitlines())
     finally:
-        desktop.stop()
-        strays = desktop.procs.survivors()
-        tap.point("every process of the desktop and the app stopped",
-                  [f"still running: {strays}"] if strays else [])
+        atspi_lab.stop_desktop(tap, desktop)
         peerlab.teardown(tap, lab, ns)
     tap.plan()
     return 0

@@ -17,7 +17,7 @@
 # joins a name given in the template to the visible label that names the
 # widget too: "Start Start").
 #
-# The peers and the namespace are run-e2e.py's (atspi_lab.wizard_peers):
+# The peers and the namespace are run-e2e.py's (atspi_lab.start_wizard_peers):
 # the checking page is seen against a server that never answers, the results
 # against one that answers 421. Needs root; without it, it skips.
 
@@ -295,12 +295,7 @@ def main_run(args, ns, workdir):
     desktop = atspi_lab.Desktop(workdir)
     app = None
     try:
-        ports = {}
-        for name, port, argv in atspi_lab.wizard_peers():
-            peer, problems = lab.start(name, port, argv)
-            tap.point(f"peer {name} listens on 127.0.0.1:{port}", problems,
-                      peer.log_tail() if peer else ())
-            ports[name] = port
+        ports = atspi_lab.start_wizard_peers(tap, lab)
         desktop.start()
         app = atspi_lab.App(desktop, args.app, args.schemas, prefix=ns.prefix()).start()
         keyboard = Keyboard(app)
@@ -318,10 +313,7 @@ def main_run(args, ns, workdir):
             lines += ["app log:"] + app.log_tail(10)
         tap.point("the keyboard walk ran to the end", lines)
     finally:
-        desktop.stop()
-        strays = desktop.procs.survivors()
-        tap.point("every process of the desktop and the app stopped",
-                  [f"still running: {strays}"] if strays else [])
+        atspi_lab.stop_desktop(tap, desktop)
         peerlab.teardown(tap, lab, ns)
     tap.plan()
     return 0
