@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-checking-row.h"
+#include "md-result-row.h"
 
 struct _MdCheckingRow
 {
@@ -59,32 +60,6 @@ check_title (MdCheckId id)
     case MD_CHECK_AUTH_MTA_STS:     return _("Encryption policy (MTA-STS)");
     case MD_CHECK_ERROR_TEXT:       return _("The error you pasted");
     default:                        return md_check_id_to_string (id);
-    }
-}
-
-typedef struct
-{
-  const char *icon_name;
-  const char *css_class;
-  const char *text;
-} StatusLook;
-
-static StatusLook
-status_look (MdCheckStatus status)
-{
-  switch (status)
-    {
-    case MD_CHECK_STATUS_PASS:
-      return (StatusLook) { "emblem-ok-symbolic", "success", _("Passed") };
-    case MD_CHECK_STATUS_WARN:
-      return (StatusLook) { "dialog-warning-symbolic", "warning", _("Warning") };
-    case MD_CHECK_STATUS_FAIL:
-      return (StatusLook) { "dialog-error-symbolic", "error", _("Failed") };
-    case MD_CHECK_STATUS_ERROR:
-      return (StatusLook) { "dialog-question-symbolic", "warning", _("Could not check") };
-    case MD_CHECK_STATUS_SKIP:
-    default:
-      return (StatusLook) { "action-unavailable-symbolic", "dim-label", _("Skipped") };
     }
 }
 
@@ -165,19 +140,19 @@ md_checking_row_get_status_text (MdCheckingRow *self)
 
 static void
 show_status (MdCheckingRow    *self,
-             const StatusLook *look,
+             const MdStatusLook *look,
              const char       *summary)
 {
   GtkWidget *image = GTK_WIDGET (self->status_image);
 
   self->finished = TRUE;
-  self->status_text = look->text;
+  self->status_text = look->label;
 
   gtk_image_set_from_icon_name (self->status_image, look->icon_name);
   gtk_widget_set_css_classes (image, (const char *[]) { look->css_class, NULL });
-  gtk_widget_set_tooltip_text (image, look->text);
+  gtk_widget_set_tooltip_text (image, look->label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (image),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, look->text,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, look->label,
                                   -1);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), summary);
   gtk_stack_set_visible_child_name (self->state_stack, "done");
@@ -187,24 +162,24 @@ void
 md_checking_row_set_check (MdCheckingRow *self,
                            MdCheck       *check)
 {
-  StatusLook look;
+  MdStatusLook look;
 
   g_return_if_fail (MD_IS_CHECKING_ROW (self));
   g_return_if_fail (MD_IS_CHECK (check));
   g_return_if_fail (md_check_get_id (check) == self->id);
 
   g_set_object (&self->check, check);
-  look = status_look (md_check_get_status (check));
+  look = md_status_look (md_check_get_status (check));
   show_status (self, &look, md_check_get_summary (check));
 }
 
 void
 md_checking_row_set_not_run (MdCheckingRow *self)
 {
-  StatusLook look = status_look (MD_CHECK_STATUS_SKIP);
+  MdStatusLook look = md_status_look (MD_CHECK_STATUS_SKIP);
 
   g_return_if_fail (MD_IS_CHECKING_ROW (self));
 
-  look.text = _("Not checked");
+  look.label = _("Not checked");
   show_status (self, &look, _("This check did not run"));
 }

@@ -71,11 +71,8 @@ static void
 add_check (MdFindingRow *self,
            MdCheck      *check)
 {
-  GtkWidget *row = md_result_row_new (md_check_get_status (check),
-                                      md_check_get_summary (check),
-                                      md_check_get_detail (check));
+  GtkWidget *row = md_result_row_new_for_check (check);
 
-  md_result_row_show_evidence (MD_RESULT_ROW (row), check);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
   self->n_checks++;
 }

@@ -43,7 +43,6 @@ struct _MdFixPage
   /* The step a running check belongs to, even if the user moves on. */
   guint              check_step;
   gboolean           checking;
-  gboolean           read_only;
 
   GtkWidget         *check_box;
   GtkWidget         *check_button;
@@ -443,7 +442,6 @@ md_fix_page_set_report (MdFixPage *self,
   g_return_if_fail (MD_IS_REPORT (report));
 
   g_set_object (&self->report, report);
-  self->read_only = read_only;
   self->step = 0;
   reset_attempts (self);
 

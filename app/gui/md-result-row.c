@@ -29,33 +29,26 @@ struct _MdResultRow
 
 G_DEFINE_FINAL_TYPE (MdResultRow, md_result_row, GTK_TYPE_LIST_BOX_ROW)
 
-typedef struct
-{
-  const char *icon_name;
-  const char *css_class;
-  const char *label;
-} StatusLook;
-
-static StatusLook
-status_look (MdCheckStatus status)
+MdStatusLook
+md_status_look (MdCheckStatus status)
 {
   switch (status)
     {
     case MD_CHECK_STATUS_PASS:
-      return (StatusLook) { "emblem-ok-symbolic", "success",
+      return (MdStatusLook) { "emblem-ok-symbolic", "success",
                             C_("check result", "Passed") };
     case MD_CHECK_STATUS_WARN:
-      return (StatusLook) { "dialog-warning-symbolic", "warning",
+      return (MdStatusLook) { "dialog-warning-symbolic", "warning",
                             C_("check result", "Warning") };
     case MD_CHECK_STATUS_FAIL:
-      return (StatusLook) { "dialog-error-symbolic", "error",
+      return (MdStatusLook) { "dialog-error-symbolic", "error",
                             C_("check result", "Failed") };
     case MD_CHECK_STATUS_ERROR:
-      return (StatusLook) { "dialog-question-symbolic", "warning",
+      return (MdStatusLook) { "dialog-question-symbolic", "warning",
                             C_("check result", "Could not check") };
     case MD_CHECK_STATUS_SKIP:
     default:
-      return (StatusLook) { "action-unavailable-symbolic", "dim-label",
+      return (MdStatusLook) { "action-unavailable-symbolic", "dim-label",
                             C_("check result", "Skipped") };
     }
 }
@@ -82,7 +75,7 @@ static void
 set_status (MdResultRow   *self,
             MdCheckStatus  status)
 {
-  StatusLook look = status_look (status);
+  MdStatusLook look = md_status_look (status);
 
   self->status = status;
   gtk_image_set_from_icon_name (self->icon, look.icon_name);
@@ -130,14 +123,6 @@ md_result_row_get_title (MdResultRow *self)
   return gtk_label_get_text (self->title_label);
 }
 
-const char *
-md_result_row_get_caption (MdResultRow *self)
-{
-  g_return_val_if_fail (MD_IS_RESULT_ROW (self), NULL);
-
-  return gtk_label_get_text (self->caption_label);
-}
-
 /* Keys are the core's technical names ("enhanced_code"): this is the
  * detail one click away, for whoever helps the user. Values can be copied. */
 static void
@@ -166,20 +151,30 @@ add_evidence_line (MdResultRow *self,
   self->n_evidence++;
 }
 
-void
-md_result_row_show_evidence (MdResultRow *self,
-                             MdCheck     *check)
+/**
+ * md_result_row_new_for_check:
+ *
+ * Returns: (transfer floating): a row with the check's summary, its detail
+ *   and its evidence, key by key
+ */
+GtkWidget *
+md_result_row_new_for_check (MdCheck *check)
 {
+  MdResultRow *self;
   g_auto(GStrv) keys = NULL;
 
-  g_return_if_fail (MD_IS_RESULT_ROW (self));
-  g_return_if_fail (MD_IS_CHECK (check));
+  g_return_val_if_fail (MD_IS_CHECK (check), NULL);
 
+  self = MD_RESULT_ROW (md_result_row_new (md_check_get_status (check),
+                                           md_check_get_summary (check),
+                                           md_check_get_detail (check)));
   keys = md_check_dup_evidence_keys (check);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     add_evidence_line (self, keys[i], md_check_get_evidence (check, keys[i]));
 
   gtk_widget_set_visible (GTK_WIDGET (self->evidence_grid), self->n_evidence > 0);
+
+  return GTK_WIDGET (self);
 }
 
 guint

@@ -12,6 +12,17 @@
 
 G_BEGIN_DECLS
 
+/* How a check's status looks wherever it is shown: icon, style class and
+ * the word for it (translated). */
+typedef struct
+{
+  const char *icon_name;
+  const char *css_class;
+  const char *label;
+} MdStatusLook;
+
+MdStatusLook   md_status_look              (MdCheckStatus  status);
+
 #define MD_TYPE_RESULT_ROW (md_result_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (MdResultRow, md_result_row, MD, RESULT_ROW, GtkListBoxRow)
@@ -21,11 +32,10 @@ GtkWidget     *md_result_row_new           (MdCheckStatus  status,
                                             const char    *title,
                                             const char    *caption);
 MdCheckStatus  md_result_row_get_status    (MdResultRow   *self);
+/* A check's result: its summary, its detail as the caption and its
+ * evidence under them, key by key. */
+GtkWidget     *md_result_row_new_for_check (MdCheck       *check);
 const char    *md_result_row_get_title     (MdResultRow   *self);
-const char    *md_result_row_get_caption   (MdResultRow   *self);
-/* Lists the check's evidence under the title, key by key. */
-void           md_result_row_show_evidence (MdResultRow   *self,
-                                            MdCheck       *check);
 guint          md_result_row_get_n_evidence (MdResultRow  *self);
 
 G_END_DECLS

@@ -178,11 +178,8 @@ show_checks (MdResultsPage *self)
   for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
     {
       g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
-      GtkWidget *row = md_result_row_new (md_check_get_status (check),
-                                          md_check_get_summary (check),
-                                          md_check_get_detail (check));
+      GtkWidget *row = md_result_row_new_for_check (check);
 
-      md_result_row_show_evidence (MD_RESULT_ROW (row), check);
       adw_expander_row_add_row (self->checks_row, row);
       g_ptr_array_add (self->check_rows, row);
     }
