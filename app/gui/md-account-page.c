@@ -84,15 +84,6 @@ is_empty (const char *text)
   return text == NULL || text[0] == '\0';
 }
 
-/* The username mail programs use when none is typed. */
-static const char *
-effective_username (MdAccountPage *self)
-{
-  const char *username = row_text (self->username_row);
-
-  return is_empty (username) ? row_text (self->email_row) : username;
-}
-
 /* Validation */
 
 static void
@@ -348,11 +339,30 @@ lookup_cb (GObject      *source,
     g_debug ("Keyring lookup failed: %s", error->message);
 }
 
+/* The account typed so far, without its password. */
+static MdAccount *
+new_account (MdAccountPage *self)
+{
+  MdAccount *account = md_account_new ();
+  guint port = 0;
+
+  md_validate_port_string (row_text (self->port_row), &port, NULL);
+  md_account_set_email (account, row_text (self->email_row));
+  md_account_set_host (account, row_text (self->host_row));
+  md_account_set_port (account, port);
+  md_account_set_security (account, adw_combo_row_get_selected (self->security_row));
+  if (!is_empty (row_text (self->username_row)))
+    md_account_set_username (account, row_text (self->username_row));
+
+  return account;
+}
+
 static void
 look_up_password (MdAccountPage *self)
 {
-  const char *host = row_text (self->host_row);
-  const char *username = effective_username (self);
+  g_autoptr(MdAccount) account = new_account (self);
+  const char *host = md_account_get_host (account);
+  const char *username = md_account_get_effective_username (account);
 
   if (is_empty (host) || is_empty (username))
     return;
@@ -388,8 +398,9 @@ keyring_done_cb (GObject      *source,
 static void
 forget_password (MdAccountPage *self)
 {
-  const char *host = row_text (self->host_row);
-  const char *username = effective_username (self);
+  g_autoptr(MdAccount) account = new_account (self);
+  const char *host = md_account_get_host (account);
+  const char *username = md_account_get_effective_username (account);
 
   if (is_empty (host) || is_empty (username))
     return;
@@ -663,49 +674,49 @@ md_account_page_get_valid (MdAccountPage *self)
 MdAccount *
 md_account_page_dup_account (MdAccountPage *self)
 {
-  g_autoptr(MdAccount) account = md_account_new ();
+  MdAccount *account;
   const char *password;
-  guint port = 0;
 
   g_return_val_if_fail (MD_IS_ACCOUNT_PAGE (self), NULL);
 
-  md_validate_port_string (row_text (self->port_row), &port, NULL);
+  account = new_account (self);
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-
-  md_account_set_email (account, row_text (self->email_row));
-  md_account_set_host (account, row_text (self->host_row));
-  md_account_set_port (account, port);
-  md_account_set_security (account, adw_combo_row_get_selected (self->security_row));
-  if (!is_empty (row_text (self->username_row)))
-    md_account_set_username (account, row_text (self->username_row));
   if (!is_empty (password))
     md_account_set_password (account, password);
 
-  return g_steal_pointer (&account);
+  return account;
 }
 
+/**
+ * md_account_page_remember:
+ * @account: the account about to be checked (md_account_page_dup_account())
+ *
+ * Keeps @account's settings for next time, and its password in the
+ * keyring when the user asked for that.
+ */
 void
-md_account_page_remember (MdAccountPage *self)
+md_account_page_remember (MdAccountPage *self,
+                          MdAccount     *account)
 {
   const char *password;
-  guint port = 0;
 
   g_return_if_fail (MD_IS_ACCOUNT_PAGE (self));
+  g_return_if_fail (MD_IS_ACCOUNT (account));
 
   if (self->settings == NULL)
     return;
 
-  md_validate_port_string (row_text (self->port_row), &port, NULL);
-  md_settings_set_email (self->settings, row_text (self->email_row));
-  md_settings_set_host (self->settings, row_text (self->host_row));
-  md_settings_set_port (self->settings, port);
-  md_settings_set_security (self->settings, adw_combo_row_get_selected (self->security_row));
-  md_settings_set_username (self->settings, row_text (self->username_row));
+  md_settings_set_email (self->settings, md_account_get_email (account));
+  md_settings_set_host (self->settings, md_account_get_host (account));
+  md_settings_set_port (self->settings, md_account_get_port (account));
+  md_settings_set_security (self->settings, md_account_get_security (account));
+  md_settings_set_username (self->settings, md_account_get_username (account));
 
-  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  password = md_account_peek_password (account);
   if (!gtk_switch_get_active (self->remember_switch) || is_empty (password))
     return;
 
-  md_password_store_save_async (row_text (self->host_row), effective_username (self), password,
+  md_password_store_save_async (md_account_get_host (account),
+                                md_account_get_effective_username (account), password,
                                 self->keyring_cancellable, keyring_done_cb, g_object_ref (self));
 }

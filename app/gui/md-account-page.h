@@ -26,6 +26,7 @@ gboolean    md_account_page_get_valid    (MdAccountPage *self);
 MdAccount  *md_account_page_dup_account  (MdAccountPage *self);
 /* Keeps what was typed for next time: the settings, never the password;
  * the password goes to the keyring only when *Remember password* is on. */
-void        md_account_page_remember     (MdAccountPage *self);
+void        md_account_page_remember     (MdAccountPage *self,
+                                          MdAccount     *account);
 
 G_END_DECLS

@@ -238,7 +238,7 @@ check_action (GtkWidget  *widget,
   md_account_set_error_text (account, error_text);
 
   /* Remembered before the run, so that a crash mid-check loses nothing. */
-  md_account_page_remember (self->account_page);
+  md_account_page_remember (self->account_page, account);
   start_run (self, account);
 }
 

@@ -193,7 +193,7 @@ test_password_never_stored (Fixture       *f,
   g_assert_cmpstr (md_account_peek_password (account), ==, CANARY);
 
   /* Remembering keeps the settings and never the password. */
-  md_account_page_remember (f->page);
+  md_account_page_remember (f->page, account);
   g_assert_false (settings_hold (CANARY));
   g_assert_true (settings_hold ("smtp.example.test"));
   g_assert_false (md_settings_get_remember_password (f->settings));
