@@ -375,7 +375,7 @@ md_fix_page_class_init (MdFixPageClass *klass)
   page_class->shown = md_fix_page_shown;
 
   /* "thunderbird", "outlook", "apple-mail", "evolution", "phone", or NULL
-   * for the general steps; the window keeps it in the settings. */
+   * for the general steps; the window binds it to the settings. */
   properties[PROP_MAIL_PROGRAM] =
     g_param_spec_string ("mail-program", NULL, NULL,
                          NULL,

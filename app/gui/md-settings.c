@@ -25,6 +25,8 @@ struct _MdSettings
   MdSecurity  security;
   char       *username;
   gboolean    remember_password;
+  /* An id of md-fix's mail programs, or '' for the general steps. */
+  char       *mail_program;
 };
 
 G_DEFINE_FINAL_TYPE (MdSettings, md_settings, G_TYPE_OBJECT)
@@ -37,6 +39,7 @@ enum {
   PROP_SECURITY,
   PROP_USERNAME,
   PROP_REMEMBER_PASSWORD,
+  PROP_MAIL_PROGRAM,
   N_PROPS
 };
 
@@ -60,8 +63,20 @@ md_settings_finalize (GObject *object)
   g_clear_pointer (&self->email, g_free);
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->mail_program, g_free);
 
   G_OBJECT_CLASS (md_settings_parent_class)->finalize (object);
+}
+
+static void
+set_string (MdSettings  *self,
+            char       **field,
+            const char  *value,
+            guint        prop_id)
+{
+  /* The keys hold '' for "none"; GSettings has no NULL string. */
+  if (md_set_str (field, value != NULL ? value : ""))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -96,6 +111,10 @@ md_settings_get_property (GObject    *object,
 
     case PROP_REMEMBER_PASSWORD:
       g_value_set_boolean (value, self->remember_password);
+      break;
+
+    case PROP_MAIL_PROGRAM:
+      g_value_set_string (value, self->mail_program);
       break;
 
     default:
@@ -135,6 +154,10 @@ md_settings_set_property (GObject      *object,
 
     case PROP_REMEMBER_PASSWORD:
       md_settings_set_remember_password (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_MAIL_PROGRAM:
+      set_string (self, &self->mail_program, g_value_get_string (value), PROP_MAIL_PROGRAM);
       break;
 
     default:
@@ -188,6 +211,8 @@ md_settings_class_init (MdSettingsClass *klass)
   properties[PROP_USERNAME] = string_property ("username");
   properties[PROP_REMEMBER_PASSWORD] =
     g_param_spec_boolean ("remember-password", NULL, NULL, FALSE, flags);
+  /* The fix page's choice; only a binding uses it, so no accessors. */
+  properties[PROP_MAIL_PROGRAM] = string_property ("mail-program");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -202,17 +227,6 @@ MdSettings *
 md_settings_new (void)
 {
   return g_object_new (MD_TYPE_SETTINGS, NULL);
-}
-
-static void
-set_string (MdSettings  *self,
-            char       **field,
-            const char  *value,
-            guint        prop_id)
-{
-  /* The keys hold '' for "none"; GSettings has no NULL string. */
-  if (md_set_str (field, value != NULL ? value : ""))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 const char *

@@ -498,6 +498,9 @@ md_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
 
   md_account_page_set_settings (self->account_page, self->settings);
+  /* The steps open for the mail program the user picked last time. */
+  g_object_bind_property (self->settings, "mail-program", self->fix_page, "mail-program",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   show_page (self, PAGE_WELCOME);
 }

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "md-fix-page.h"
 #include "md-test-gui.h"
 #include "md-test-peer.h"
 #include "md-test-resolver.h"
@@ -459,6 +460,44 @@ test_keyboard (Fixture       *f,
   g_assert_true (md_test_reaches (account, check_button (f)));
 }
 
+static MdFixPage *
+fix_page (MdWindow *window)
+{
+  g_autoptr(GPtrArray) pages = md_test_find_all (window, MD_TYPE_FIX_PAGE);
+
+  g_assert_cmpuint (pages->len, ==, 1);
+  return pages->pdata[0];
+}
+
+/* The mail program picked on the fix page is the one the next window
+ * opens with; the general steps are remembered as such too. */
+static void
+test_mail_program_remembered (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(MdSettings) fresh = NULL;
+  g_autoptr(MdWindow) second = NULL;
+  g_autofree char *stored = NULL;
+
+  g_assert_null (md_fix_page_get_mail_program (fix_page (f->window)));
+
+  md_fix_page_set_mail_program (fix_page (f->window), "evolution");
+  fresh = md_settings_new ();
+  g_object_get (fresh, "mail-program", &stored, NULL);
+  g_assert_cmpstr (stored, ==, "evolution");
+
+  second = g_object_ref_sink (g_object_new (MD_TYPE_WINDOW, "settings", fresh, NULL));
+  g_assert_cmpstr (md_fix_page_get_mail_program (fix_page (second)), ==, "evolution");
+
+  md_fix_page_set_mail_program (fix_page (second), NULL);
+  g_clear_pointer (&stored, g_free);
+  g_object_get (f->settings, "mail-program", &stored, NULL);
+  g_assert_cmpstr (stored, ==, "");
+  g_assert_null (md_fix_page_get_mail_program (fix_page (f->window)));
+
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -479,6 +518,7 @@ main (int   argc,
   ADD ("open-shows-chooser", test_open_shows_chooser);
   ADD ("save-report", test_save_report);
   ADD ("keyboard", test_keyboard);
+  ADD ("mail-program-remembered", test_mail_program_remembered);
 
 #undef ADD
 
