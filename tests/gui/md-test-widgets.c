@@ -189,6 +189,32 @@ md_test_close_window (GtkWidget *window,
   g_assert_null (weak);
 }
 
+static void
+record_activation (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  GPtrArray *activated = user_data;
+
+  g_ptr_array_add (activated, g_strdup (g_action_get_name (G_ACTION (action))));
+}
+
+void
+md_test_record_actions (GtkWidget          *window,
+                        const GActionEntry *entries,
+                        gsize               n_entries,
+                        GPtrArray          *activated)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autofree GActionEntry *recording = g_memdup2 (entries, n_entries * sizeof *entries);
+
+  for (gsize i = 0; i < n_entries; i++)
+    recording[i].activate = record_activation;
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), recording, (int) n_entries, activated);
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
+}
+
 /* The window's actions that the pages' buttons name, doing nothing, so
  * that the buttons look as they do in the app. */
 static void

@@ -16,6 +16,14 @@ G_BEGIN_DECLS
  * which keeps the tests' JSON readable; the test fails if it is invalid. */
 MdReport  *md_test_load_report  (const char *single_quoted);
 
+/* Stands in for the window's "win.*" actions of @entries (their activate
+ * is ignored) on @window, appending the name of each one activated to
+ * @activated (a GPtrArray of strings that owns them). */
+void       md_test_record_actions (GtkWidget          *window,
+                                   const GActionEntry *entries,
+                                   gsize               n_entries,
+                                   GPtrArray          *activated);
+
 /* Every descendant of @root of @type, in tree order. */
 GPtrArray *md_test_find_all     (gpointer    root,
                                  GType       type);

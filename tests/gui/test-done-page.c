@@ -45,28 +45,15 @@ typedef struct
 } Fixture;
 
 static void
-on_activate (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  GPtrArray *activated = user_data;
-
-  g_ptr_array_add (activated, g_strdup (g_action_get_name (G_ACTION (action))));
-}
-
-static void
 add_window_actions (Fixture *fixture)
 {
   static const GActionEntry entries[] = {
-    { .name = "watch", .activate = on_activate },
-    { .name = "copy-for-provider", .activate = on_activate },
-    { .name = "save-report", .activate = on_activate },
+    { .name = "watch" },
+    { .name = "copy-for-provider" },
+    { .name = "save-report" },
   };
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
 
-  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries),
-                                   fixture->activated);
-  gtk_widget_insert_action_group (fixture->window, "win", G_ACTION_GROUP (group));
+  md_test_record_actions (fixture->window, entries, G_N_ELEMENTS (entries), fixture->activated);
 }
 
 static void

@@ -47,29 +47,16 @@ typedef struct
   GPtrArray *activated;
 } Fixture;
 
-static void
-on_activate (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  GPtrArray *activated = user_data;
-
-  g_ptr_array_add (activated, g_strdup (g_action_get_name (G_ACTION (action))));
-}
-
 /* The window's actions, which the page's buttons name. */
 static void
 add_window_actions (Fixture *fixture)
 {
   static const GActionEntry entries[] = {
-    { .name = "check-again", .activate = on_activate, .parameter_type = "s" },
-    { .name = "done", .activate = on_activate },
+    { .name = "check-again", .parameter_type = "s" },
+    { .name = "done" },
   };
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
 
-  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries),
-                                   fixture->activated);
-  gtk_widget_insert_action_group (fixture->window, "win", G_ACTION_GROUP (group));
+  md_test_record_actions (fixture->window, entries, G_N_ELEMENTS (entries), fixture->activated);
 }
 
 static void

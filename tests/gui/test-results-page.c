@@ -231,16 +231,6 @@ test_replace (Fixture       *fixture,
   g_assert_false (md_test_label_shown (fixture->page, "Opened from a saved report"));
 }
 
-static void
-on_activate (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  GPtrArray *activated = user_data;
-
-  g_ptr_array_add (activated, g_strdup (g_action_get_name (G_ACTION (action))));
-}
-
 /* Stands in for the window's actions, by the names the window installs;
  * records each activation in @activated. */
 static void
@@ -248,14 +238,11 @@ add_window_actions (Fixture   *fixture,
                     GPtrArray *activated)
 {
   static const GActionEntry entries[] = {
-    { .name = "fix", .activate = on_activate },
-    { .name = "save-report", .activate = on_activate },
+    { .name = "fix" },
+    { .name = "save-report" },
   };
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
 
-  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries),
-                                   activated);
-  gtk_widget_insert_action_group (fixture->window, "win", G_ACTION_GROUP (group));
+  md_test_record_actions (fixture->window, entries, G_N_ELEMENTS (entries), activated);
 }
 
 static void
