@@ -139,9 +139,9 @@ md_checking_row_get_status_text (MdCheckingRow *self)
 }
 
 static void
-show_status (MdCheckingRow    *self,
+show_status (MdCheckingRow      *self,
              const MdStatusLook *look,
-             const char       *summary)
+             const char         *summary)
 {
   GtkWidget *image = GTK_WIDGET (self->status_image);
 

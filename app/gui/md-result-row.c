@@ -36,20 +36,20 @@ md_status_look (MdCheckStatus status)
     {
     case MD_CHECK_STATUS_PASS:
       return (MdStatusLook) { "emblem-ok-symbolic", "success",
-                            C_("check result", "Passed") };
+                              C_("check result", "Passed") };
     case MD_CHECK_STATUS_WARN:
       return (MdStatusLook) { "dialog-warning-symbolic", "warning",
-                            C_("check result", "Warning") };
+                              C_("check result", "Warning") };
     case MD_CHECK_STATUS_FAIL:
       return (MdStatusLook) { "dialog-error-symbolic", "error",
-                            C_("check result", "Failed") };
+                              C_("check result", "Failed") };
     case MD_CHECK_STATUS_ERROR:
       return (MdStatusLook) { "dialog-question-symbolic", "warning",
-                            C_("check result", "Could not check") };
+                              C_("check result", "Could not check") };
     case MD_CHECK_STATUS_SKIP:
     default:
       return (MdStatusLook) { "action-unavailable-symbolic", "dim-label",
-                            C_("check result", "Skipped") };
+                              C_("check result", "Skipped") };
     }
 }
 

@@ -21,21 +21,21 @@ typedef struct
   const char *label;
 } MdStatusLook;
 
-MdStatusLook   md_status_look              (MdCheckStatus  status);
+MdStatusLook   md_status_look               (MdCheckStatus  status);
 
 #define MD_TYPE_RESULT_ROW (md_result_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (MdResultRow, md_result_row, MD, RESULT_ROW, GtkListBoxRow)
 
 /* @caption: (nullable): a second, quieter line. */
-GtkWidget     *md_result_row_new           (MdCheckStatus  status,
-                                            const char    *title,
-                                            const char    *caption);
-MdCheckStatus  md_result_row_get_status    (MdResultRow   *self);
+GtkWidget     *md_result_row_new            (MdCheckStatus  status,
+                                             const char    *title,
+                                             const char    *caption);
 /* A check's result: its summary, its detail as the caption and its
  * evidence under them, key by key. */
-GtkWidget     *md_result_row_new_for_check (MdCheck       *check);
-const char    *md_result_row_get_title     (MdResultRow   *self);
-guint          md_result_row_get_n_evidence (MdResultRow  *self);
+GtkWidget     *md_result_row_new_for_check  (MdCheck       *check);
+MdCheckStatus  md_result_row_get_status     (MdResultRow   *self);
+const char    *md_result_row_get_title      (MdResultRow   *self);
+guint          md_result_row_get_n_evidence (MdResultRow   *self);
 
 G_END_DECLS
