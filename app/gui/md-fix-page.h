@@ -29,8 +29,8 @@ void md_fix_page_set_checking    (MdFixPage  *self,
 void md_fix_page_show_check      (MdFixPage  *self,
                                   MdCheck    *check);
 
-/* The mail program, as a "mail-program" property that the window can keep
- * in the settings. */
+/* The mail program, as a "mail-program" property that the window binds to
+ * MdSettings:mail-program, so the next run opens on the same program. */
 const char *md_fix_page_get_mail_program (MdFixPage *self);
 /* What the done page sums up: how many steps the user checked again, and
  * the newest result (NULL before the first *Check again*). */

@@ -157,7 +157,7 @@ md_settings_set_property (GObject      *object,
       break;
 
     case PROP_MAIL_PROGRAM:
-      set_string (self, &self->mail_program, g_value_get_string (value), PROP_MAIL_PROGRAM);
+      md_settings_set_mail_program (self, g_value_get_string (value));
       break;
 
     default:
@@ -211,7 +211,7 @@ md_settings_class_init (MdSettingsClass *klass)
   properties[PROP_USERNAME] = string_property ("username");
   properties[PROP_REMEMBER_PASSWORD] =
     g_param_spec_boolean ("remember-password", NULL, NULL, FALSE, flags);
-  /* The fix page's choice; only a binding uses it, so no accessors. */
+  /* The fix page's choice, which the window binds to the fix page. */
   properties[PROP_MAIL_PROGRAM] = string_property ("mail-program");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -343,6 +343,23 @@ md_settings_set_remember_password (MdSettings *self,
 
   self->remember_password = remember;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEMBER_PASSWORD]);
+}
+
+const char *
+md_settings_get_mail_program (MdSettings *self)
+{
+  g_return_val_if_fail (MD_IS_SETTINGS (self), NULL);
+
+  return self->mail_program;
+}
+
+void
+md_settings_set_mail_program (MdSettings *self,
+                              const char *program)
+{
+  g_return_if_fail (MD_IS_SETTINGS (self));
+
+  set_string (self, &self->mail_program, program, PROP_MAIL_PROGRAM);
 }
 
 /* The window's size is read once when it opens and written once when it

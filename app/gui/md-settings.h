@@ -38,6 +38,10 @@ void        md_settings_set_username          (MdSettings *self,
 gboolean    md_settings_get_remember_password (MdSettings *self);
 void        md_settings_set_remember_password (MdSettings *self,
                                                gboolean    remember);
+/* A mail program's id from the fix page, or "" for the general steps. */
+const char *md_settings_get_mail_program      (MdSettings *self);
+void        md_settings_set_mail_program      (MdSettings *self,
+                                               const char *program);
 
 void        md_settings_get_window_state      (MdSettings *self,
                                                int        *width,
