@@ -322,6 +322,8 @@ N_("Tell them when the error happened; the message includes your internet addres
 N_("Ask whether your account or your internet address is limited or blocked, and what they need from you to lift it.");
 /* Translators: what a server reply means (rule “yahoo-deferred”) */
 N_("Yahoo is holding back mail from your server's internet address for now, because it saw unusual amounts of mail or complaints from people who received it. On a shared address, other senders can cause this too.");
+/* Translators: what a server reply means (rule “yahoo-blocked”) */
+N_("Yahoo refuses all mail from your server’s internet address, usually because of that address’s reputation (complaints about spam, or a blocklist). Trying again will not help until the address is cleaned up or changed.");
 /* Translators: what a server reply means (rule “sender-domain-unresolvable”) */
 N_("The receiving server could not find your email address's domain on the internet, so it does not trust the sender address. Check that the address you send from is spelled right and that its domain exists.");
 /* Translators: what a server reply means (rule “unsolicited-rate”) */
@@ -334,8 +336,8 @@ N_("The receiving service thinks mail from your domain or your server looks like
 N_("The receiving service thinks the content or the links of this message look like spam.");
 /* Translators: what a server reply means (rule “ip-not-allowed”) */
 N_("The recipient's organisation only accepts mail from servers it has approved, and yours is not one of them.");
-/* Translators: what a server reply means (rule “ip-reputation-limit”) */
-N_("Microsoft is slowing down mail from your server's internet address because that address does not have a good reputation yet.");
+/* Translators: what a server reply means (rule “ip-reputation”) */
+N_("The receiving service turns away or slows down mail from your server’s internet address because that address has a poor reputation, for example after spam was sent from it or from addresses near it. This is not a speed limit you can simply wait out.");
 /* Translators: what a server reply means (rule “microsoft-throttle”) */
 N_("Microsoft is limiting mail from your server's internet address for a while, usually because it saw unusual activity from it.");
 /* Translators: what a server reply means (rule “too-many-connections-greeting”) */
@@ -346,8 +348,16 @@ N_("Your mail program or server opened more connections at the same time than th
 N_("There were too many login attempts from your device in a short time. This often happens when a mail program keeps trying with an old or wrong password.");
 /* Translators: what a server reply means (rule “temporary-auth-failure”) */
 N_("The server could not check your login just now.");
+/* Translators: what a server reply means (rule “login-to-server-failed”) */
+N_("The server did not accept your user name or password.");
 /* Translators: what a server reply means (rule “auth-failed”) */
 N_("The server did not accept your user name or password.");
+/* Translators: what a server reply means (rule “app-password”) */
+N_("The provider wants a special password for mail programs (an app password), or wants you to sign in once in a web browser, before it lets your mail program send.");
+/* Translators: what a server reply means (rule “basic-auth-disabled”) */
+N_("Your provider has switched off signing in to send mail with just a user name and password for this account (Microsoft calls it SMTP AUTH or basic authentication). Your administrator must turn it on for your mailbox, or your mail program must use the provider’s modern sign-in.");
+/* Translators: what a server reply means (rule “account-suspended”) */
+N_("Your provider has blocked or suspended your account for sending. Only your provider can lift this.");
 /* Translators: what a server reply means (rule “auth-credentials”) */
 N_("The server did not accept your user name or password.");
 /* Translators: what a server reply means (rule “recipient-too-fast”) */
@@ -358,28 +368,58 @@ N_("Outlook.com and Hotmail limit how many messages one sender may send per hour
 N_("The receiving server holds your mail back because it could not confirm that the sender's domain allows it: its SPF or DKIM check did not pass, or the From address does not match the domain that passed.");
 /* Translators: what a server reply means (rule “sending-limit”) */
 N_("You sent more mail, or to more people, than the server allows in a short time.");
+/* Translators: what a server reply means (rule “retry-after-time”) */
+N_("The server is limiting how fast you send and says when to try again. Wait that long, and send fewer messages at a time.");
 /* Translators: what a server reply means (rule “too-many-recipients”) */
 N_("The message is addressed to more people than the server accepts at once.");
 /* Translators: what a server reply means (rule “blocklisted”) */
 N_("Your server's internet address is on a public list of addresses that send spam, and the receiving server refuses mail from it.");
+/* Translators: what a server reply means (rule “dnsbl-refused”) */
+N_("The receiving server asked a blocklist about your server, but the blocklist refused to answer, because the receiving server asks it through a public name service it does not serve. This is a fault of the receiving server, not a sign that you are on the list: only its administrators can fix it.");
+/* Translators: what a server reply means (rule “ip-blocked”) */
+N_("Your server's internet address is on a public list of addresses that send spam, and the receiving server refuses mail from it.");
 /* Translators: what a server reply means (rule “refused-reputation”) */
 N_("The receiving service refuses mail from your server's internet address for now. This is usually because of that address's reputation.");
 /* Translators: what a server reply means (rule “reverse-dns”) */
-N_("The receiving server looked up the name of your internet address and found none. Mail sent straight from a home or office connection often has this problem: send through your email provider's server instead.");
+N_("The receiving server looked up the name of your server’s internet address and found none, or one that does not match. Servers without such a name look like sources of spam, so their mail is refused. Mail sent straight from a home or office connection often has this problem: send through your email provider’s server instead, or ask whoever runs your server to set up that name (a PTR record).");
+/* Translators: what a server reply means (rule “address-verification”) */
+N_("The receiving server is still checking that the address exists, and asked to try again in a few minutes. Nothing needs to change on your side.");
 /* Translators: what a server reply means (rule “greylisting”) */
-N_("The receiving server asks every new sender to wait a few minutes and try again. This is normal, and the message is delivered on the next try.");
+N_("The receiving server asks every new sender to wait a few minutes and try again, to keep spam out (this is called greylisting). This is normal: a proper mail server tries again, and the message gets through on the next try.");
 /* Translators: what a server reply means (rule “mailbox-full”) */
 N_("The mailbox of the person you are writing to is full, so it cannot take new mail for now.");
 /* Translators: what a server reply means (rule “mailbox-full-code”) */
 N_("The mailbox of the person you are writing to is full, so it cannot take new mail for now.");
-/* Translators: what a server reply means (rule “timeout”) */
+/* Translators: what a server reply means (rule “connection-timed-out”) */
+N_("Your device could not reach the mail server, or the connection broke off. A firewall, an antivirus program, the network you are on or your internet provider blocking the port usually causes this.");
+/* Translators: what a server reply means (rule “lost-connection”) */
 N_("The connection to the server was too slow or broke off. A firewall, antivirus program or a weak network often causes this.");
+/* Translators: what a server reply means (rule “name-lookup-failed”) */
+N_("The server’s name could not be looked up on the internet. Either the name in your mail program’s settings is misspelled, or your network’s name service (DNS) is not working.");
+/* Translators: what a server reply means (rule “closed-at-once”) */
+N_("The server closed the connection without a word as soon as your mail program connected. Usually the security setting does not fit the port: port 465 needs SSL/TLS from the start, port 587 needs STARTTLS.");
+/* Translators: what a server reply means (rule “no-greeting”) */
+N_("The server took the connection but said nothing, or hung up before greeting. The server may be overloaded or down, or something on the way (a firewall or antivirus program) holds the connection.");
+/* Translators: what a server reply means (rule “connection-refused”) */
+N_("The server turned the connection down or could not be reached at all: nothing answers at that address and port, or the server is down. Check the server name and port in your mail program; if they are right, the server is probably down for now.");
 /* Translators: what a server reply means (rule “network-code”) */
 N_("The connection between your device and the server did not work well enough to finish sending.");
 /* Translators: what a server reply means (rule “send-as-denied”) */
 N_("The From address in your mail program is not one your account may send as. It must be your own address, or one your provider lets you use.");
+/* Translators: what a server reply means (rule “sender-not-verified”) */
+N_("The address or domain you send from is not set up (verified) with the service that sends your mail. Add and confirm it in that service’s account settings, or send from an address that is.");
+/* Translators: what a server reply means (rule “relay-denied”) */
+N_("The server refused to pass your mail on to others. This almost always means your mail program is not signing in to the server, or is set up with a server that is not your provider’s. Turn on “my outgoing server requires authentication” and sign in with your email address and password.");
+/* Translators: what a server reply means (rule “auth-required”) */
+N_("The server wants your mail program to sign in before it sends, and your mail program did not. Turn on “my outgoing server requires authentication” in its settings and sign in with your email address and password.");
+/* Translators: what a server reply means (rule “command-order”) */
+N_("Your mail program sent commands the server did not accept, or made too many mistakes in one go (for example addresses that do not exist). An out-of-date program or wrong addresses can cause this.");
+/* Translators: what a server reply means (rule “auth-method”) */
+N_("Your mail program and the server do not agree on how to sign in or how to secure the connection. Usually the port or the security setting is wrong: with port 587 choose STARTTLS, with port 465 SSL/TLS, and let the mail program pick the sign-in method (“normal password”).");
+/* Translators: what a server reply means (rule “helo-rejected”) */
+N_("The server did not accept the name your mail program or server introduced itself with (its HELO or EHLO name). It must be a full, real internet name such as mail.example.com, not “localhost” or a computer’s own name. A mail program sets this itself: updating it, or sending through your provider’s server, fixes it; on a server, set its host name.");
 /* Translators: what a server reply means (rule “dynamic-ip”) */
-N_("The receiving server does not take mail sent straight from a home or mobile internet connection. Mail should go through your provider's outgoing server, with your login.");
+N_("The receiving server does not take mail sent straight from a home or mobile internet connection: such addresses are on blocklists of home connections. Mail should go through your provider’s outgoing server, with your sign-in.");
 /* Translators: what a server reply means (rule “protocol-error”) */
 N_("Your mail program sent commands the server did not accept, or made too many mistakes in one go (for example addresses that do not exist). An out-of-date program or wrong addresses can cause this.");
 /* Translators: what a server reply means (rule “outdated-client-tls”) */
@@ -388,6 +428,8 @@ N_("The server refuses the old encryption (TLS 1.0 or 1.1) your mail program use
 N_("The server could not set up a secure (encrypted) connection because of a problem on its side.");
 /* Translators: what a server reply means (rule “tls-required”) */
 N_("The server wants a secure (encrypted) connection, and your mail program did not use one.");
+/* Translators: what a server reply means (rule “tls-client-error”) */
+N_("Setting up the secure (encrypted) connection to the server failed.");
 /* Translators: what a server reply means (rule “tls”) */
 N_("Setting up the secure (encrypted) connection to the server failed.");
 /* Translators: what a server reply means (rule “tls-code”) */
@@ -402,12 +444,40 @@ N_("The message is bigger than the server accepts. Large attachments are the usu
 N_("The receiving server could not confirm that your server may send mail for your domain (the domain's SPF, DKIM or DMARC records).");
 /* Translators: what a server reply means (rule “policy-reject”) */
 N_("The receiving server's own rules turned the mail away, usually because of the sending server's reputation or something in the message that looks like spam.");
+/* Translators: what a server reply means (rule “unusual-activity”) */
+N_("Your provider saw unusual sending from your account, such as many messages at once or messages that look like spam, and has stopped it from sending for now. This often happens when someone else has your password: change it, then ask your provider to lift the block.");
 /* Translators: what a server reply means (rule “spam”) */
 N_("The receiving server thinks this mail may be spam.");
 /* Translators: what a server reply means (rule “receiver-fault”) */
 N_("The receiving server has a problem of its own (its settings or its storage). Only its administrators can fix it; try again later.");
 /* Translators: what a server reply means (rule “server-busy”) */
-N_("The receiving server is busy or has a short-lived problem and asked to try again later. Nothing needs to change on your side.");
+N_("The receiving server is overloaded or has a short-lived problem of its own, and asked to try again later. Nothing needs to change on your side.");
+/* Translators: what a server reply means (rule “shutting-down”) */
+N_("The server is shutting down or not taking mail right now, for example for maintenance. Nothing needs to change on your side: try again later.");
+/* Translators: what a server reply means (rule “microsoft-5.7.57”) */
+N_("The server wants your mail program to sign in before it sends, and your mail program did not. Turn on “my outgoing server requires authentication” in its settings and sign in with your email address and password.");
+/* Translators: what a server reply means (rule “microsoft-5.7.60”) */
+N_("The From address in your mail program is not one your account may send as. It must be your own address, or one your provider lets you use.");
+/* Translators: what a server reply means (rule “microsoft-5.7.139”) */
+N_("Your provider has switched off signing in to send mail with just a user name and password for this account (Microsoft calls it SMTP AUTH or basic authentication). Your administrator must turn it on for your mailbox, or your mail program must use the provider’s modern sign-in.");
+/* Translators: what a server reply means (rule “microsoft-5.7.708”) */
+N_("The receiving service turns away or slows down mail from your server’s internet address because that address has a poor reputation, for example after spam was sent from it or from addresses near it. This is not a speed limit you can simply wait out.");
+/* Translators: what a server reply means (rule “microsoft-5.7.509”) */
+N_("The receiving server could not confirm that your server may send mail for your domain (the domain's SPF, DKIM or DMARC records).");
+/* Translators: what a server reply means (rule “microsoft-5.7.515”) */
+N_("The receiving server could not confirm that your server may send mail for your domain (the domain's SPF, DKIM or DMARC records).");
+/* Translators: what a server reply means (rule “microsoft-5.7.23”) */
+N_("The receiving server could not confirm that your server may send mail for your domain (the domain's SPF, DKIM or DMARC records).");
+/* Translators: what a server reply means (rule “microsoft-5.4.316”) */
+N_("The server turned the connection down or could not be reached at all: nothing answers at that address and port, or the server is down. Check the server name and port in your mail program; if they are right, the server is probably down for now.");
+/* Translators: what a server reply means (rule “microsoft-4.4.316”) */
+N_("The server turned the connection down or could not be reached at all: nothing answers at that address and port, or the server is down. Check the server name and port in your mail program; if they are right, the server is probably down for now.");
+/* Translators: what a server reply means (rule “microsoft-5.7.705”) */
+N_("Your provider saw unusual sending from your account, such as many messages at once or messages that look like spam, and has stopped it from sending for now. This often happens when someone else has your password: change it, then ask your provider to lift the block.");
+/* Translators: what a server reply means (rule “microsoft-5.7.750”) */
+N_("Your provider saw unusual sending from your account, such as many messages at once or messages that look like spam, and has stopped it from sending for now. This often happens when someone else has your password: change it, then ask your provider to lift the block.");
+/* Translators: what a server reply means (rule “microsoft-banned-ip”) */
+N_("The receiving service turns away or slows down mail from your server’s internet address because that address has a poor reputation, for example after spam was sent from it or from addresses near it. This is not a speed limit you can simply wait out.");
 /* Translators: the usage policy of the blocklist zen.spamhaus.org */
 N_("Free only for non-commercial use with fewer than 100,000 SMTP connections and 300,000 queries a day through the public mirrors; otherwise the free Data Query Service key or a paid feed. Queries through public or open resolvers are refused with 127.255.255.254. Source: https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html");
 /* Translators: what the answer 127.0.0.2 of the blocklist zen.spamhaus.org means */

@@ -82,8 +82,12 @@ to_text (const MdInterpretation *meaning,
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
-  g_string_append_printf (out, "%s\n%s (%s)\n", _("What this error means:"),
-                          meaning->explanation, confidence_words (meaning->confidence));
+  /* "Unknown" claims no cause, so there is no certainty to state. */
+  if (meaning->cause == MD_CAUSE_UNKNOWN)
+    g_string_append_printf (out, "%s\n%s\n", _("What this error means:"), meaning->explanation);
+  else
+    g_string_append_printf (out, "%s\n%s (%s)\n", _("What this error means:"),
+                            meaning->explanation, confidence_words (meaning->confidence));
 
   if (meaning->code != 0)
     {

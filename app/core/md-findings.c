@@ -176,6 +176,10 @@ rule_live_reply (Rules     *r,
   /* The step matters: "too many connections" in the greeting is the
    * server's own limit, later in the session the sender's. */
   meaning = md_interpret_reply (r->replies, words, stage);
+  /* A reply that names no cause is left to the rule for failures no rule
+   * explains, which says so. */
+  if (meaning->cause == MD_CAUSE_UNKNOWN)
+    return;
   explanation = g_strdup_printf (_("The mail server answered “%s”. %s"),
                                  words, meaning->explanation);
 
@@ -633,8 +637,9 @@ rule_error_text (Rules *r)
       add_sender_auth (r);
       return;
     }
-  /* Words no rule knows: the check said so already. */
-  if (meaning->confidence <= 0.0)
+  /* Words no rule knows, or a reply that gives no reason: the check said
+   * so already, and the live checks tell the cause. */
+  if (meaning->confidence <= 0.0 || meaning->cause == MD_CAUSE_UNKNOWN)
     return;
 
   explanation = g_strdup_printf (_("The error message you gave says: %s"),

@@ -70,6 +70,16 @@ static const struct
   { "after auth", MD_SMTP_STAGE_AUTH },
   { "while authenticating", MD_SMTP_STAGE_AUTH },
   { "in reply to quit", MD_SMTP_STAGE_QUIT },
+  /* Gmail ends a reply to EHLO with "(EHLO)"; others name the step. */
+  { "(ehlo)", MD_SMTP_STAGE_EHLO },
+  { "(helo)", MD_SMTP_STAGE_EHLO },
+  { "helo stage", MD_SMTP_STAGE_EHLO },
+  { "ehlo stage", MD_SMTP_STAGE_EHLO },
+  { "helo command", MD_SMTP_STAGE_EHLO },
+  { "ehlo command", MD_SMTP_STAGE_EHLO },
+  { "mail from command", MD_SMTP_STAGE_MAIL },
+  { "rcpt to command", MD_SMTP_STAGE_RCPT },
+  { "starttls command", MD_SMTP_STAGE_STARTTLS },
   { "refused to talk to me", MD_SMTP_STAGE_GREETING },
   { "greeting", MD_SMTP_STAGE_GREETING },
   { "banner", MD_SMTP_STAGE_GREETING },
@@ -89,9 +99,13 @@ typedef struct
   guint     code;
   char     *enhanced;      /* exact, or a prefix when it ends in '.' or '*' */
   GStrv     markers;       /* lower case; any one of them must be there */
+  GStrv     requires;      /* lower case; and one of these too (may be empty) */
+  GStrv     unless;        /* lower case; none of these may be there */
   guint     stages;        /* bit 1 << MdSmtpStage; 0 for any stage */
+  int       weight;        /* added to how specific a match is */
   MdCause   cause;
   double    confidence;
+  double    alone;         /* the confidence when the text has no code */
   char     *explanation;
   GStrv     fixes;
 } Entry;
@@ -108,6 +122,12 @@ struct _MdInterpretCatalogue
   GPtrArray *enhanced;    /* Entry, keyed "X.s" or "X.s.d" */
   GPtrArray *reply_codes; /* Entry, keyed "421" or "4" */
   GPtrArray *providers;   /* Provider */
+
+  /* How a text is read, compiled once: see unwrap () and words_of (). */
+  GRegex    *wrappers[3];
+  GRegex    *continuation;
+  GRegex    *bare_code;
+  GRegex    *space;
 };
 
 /* What the text says, before any rule is applied. */
@@ -119,6 +139,7 @@ typedef struct
   char        *reply_text;
   MdSmtpStage  stage;
   gboolean     has_stage;
+  gboolean     live;       /* a reply seen now, not a pasted text */
 } Reading;
 
 static void
@@ -131,6 +152,8 @@ entry_free (gpointer data)
   g_free (entry->provider);
   g_free (entry->enhanced);
   g_strfreev (entry->markers);
+  g_strfreev (entry->requires);
+  g_strfreev (entry->unless);
   g_free (entry->explanation);
   g_strfreev (entry->fixes);
   g_free (entry);
@@ -168,6 +191,11 @@ md_interpret_catalogue_free (MdInterpretCatalogue *self)
   g_clear_pointer (&self->enhanced, g_ptr_array_unref);
   g_clear_pointer (&self->reply_codes, g_ptr_array_unref);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
+  for (gsize i = 0; i < G_N_ELEMENTS (self->wrappers); i++)
+    g_clear_pointer (&self->wrappers[i], g_regex_unref);
+  g_clear_pointer (&self->continuation, g_regex_unref);
+  g_clear_pointer (&self->bare_code, g_regex_unref);
+  g_clear_pointer (&self->space, g_regex_unref);
   g_free (self);
 }
 
@@ -321,6 +349,41 @@ read_stages (JsonObject  *object,
   return TRUE;
 }
 
+/* An optional list: missing is empty. */
+static gboolean
+read_optional_list (JsonObject  *object,
+                    const char  *member,
+                    GStrv       *out,
+                    const char  *where,
+                    GError     **error)
+{
+  if (!json_object_has_member (object, member))
+    {
+      *out = g_new0 (char *, 1);
+      return TRUE;
+    }
+
+  return read_string_list (object, member, TRUE, out, where, error);
+}
+
+/* "alone": how sure the rule's words are when the text has no reply code
+ * at all, as in what a mail program writes of its own ("Connection timed
+ * out"). Without it, half the confidence: words alone may be about
+ * something else. */
+static gboolean
+read_alone (JsonObject  *object,
+            Entry       *entry,
+            const char  *where,
+            GError     **error)
+{
+  entry->alone = json_object_get_double_member_with_default (object, "alone",
+                                                             entry->confidence / 2);
+  if (entry->alone <= 0 || entry->alone > 1)
+    return invalid (where, error, _("the confidence must be above 0 and at most 1"));
+
+  return TRUE;
+}
+
 static Entry *
 read_rule (JsonObject  *object,
            GError     **error)
@@ -340,9 +403,15 @@ read_rule (JsonObject  *object,
   if (code != NULL && JSON_NODE_HOLDS_VALUE (code))
     entry->code = (guint) CLAMP (json_node_get_int (code), 0, 999);
 
+  entry->weight = (int) CLAMP (json_object_get_int_member_with_default (object, "weight", 0),
+                               -100, 100);
+
   if (!read_string_list (object, "markers", TRUE, &entry->markers, id, error) ||
+      !read_optional_list (object, "requires", &entry->requires, id, error) ||
+      !read_optional_list (object, "unless", &entry->unless, id, error) ||
       !read_stages (object, &entry->stages, id, error) ||
-      !read_meaning (object, entry, id, error))
+      !read_meaning (object, entry, id, error) ||
+      !read_alone (object, entry, id, error))
     return NULL;
 
   /* A rule with nothing to match would swallow every text. */
@@ -369,6 +438,8 @@ read_table_row (JsonObject  *object,
     }
   entry->key = g_strdup (key);
   entry->markers = g_new0 (char *, 1);
+  entry->requires = g_new0 (char *, 1);
+  entry->unless = g_new0 (char *, 1);
 
   if (!read_meaning (object, entry, key, error))
     return NULL;
@@ -434,6 +505,49 @@ read_array (JsonObject      *root,
   return g_steal_pointer (&items);
 }
 
+/* What mail programs and libraries put around a reply, each undone so
+ * that the reply reads as the server wrote it. Only the wrapping goes;
+ * the server's words stay as they are. */
+static const struct
+{
+  const char *pattern;
+  const char *replacement;
+} wrapper_patterns[] = {
+  /* Escaped line breaks, as logs and Python's bytes show them. */
+  { "\\\\r\\\\n|\\\\n", "\n" },
+  /* Python's smtplib: (421, b'4.7.0 Try again later') */
+  { "\\(\\s*([245][0-5][0-9]),\\s*b?['\"]", "\\1 " },
+  /* PHPMailer, SwiftMailer, Symfony Mailer, Laravel: ... but got code
+   * "421", with message "421 4.7.0 ..." */
+  { "code\\s*\"?[245][0-5][0-9]\"?,?\\s*with message\\s*\"", "" },
+};
+
+/* The line breaks, indentation and repeated codes of a reply folded over
+ * several lines ("550-5.7.1 ... on our block\n550-5.7.1 list"). */
+#define CONTINUATION_PATTERN \
+  "(?:\\s+[245][0-9][0-9]-|\\n\\s*[245][0-9][0-9] )(?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}(?=\\s))?"
+/* A bare code inside the words, as a reply folded onto one line leaves
+ * them: "... not allowed in header 550 From". */
+#define BARE_CODE_PATTERN "(?<=\\s)[245][0-9][0-9](?=\\s)"
+
+static void
+compile_patterns (MdInterpretCatalogue *self)
+{
+  G_STATIC_ASSERT (G_N_ELEMENTS (wrapper_patterns) == G_N_ELEMENTS (self->wrappers));
+
+  /* The patterns are constants: failing to compile one is a bug. */
+  for (gsize i = 0; i < G_N_ELEMENTS (wrapper_patterns); i++)
+    self->wrappers[i] = g_regex_new (wrapper_patterns[i].pattern,
+                                     G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+  self->continuation = g_regex_new (CONTINUATION_PATTERN, G_REGEX_OPTIMIZE, 0, NULL);
+  self->bare_code = g_regex_new (BARE_CODE_PATTERN, G_REGEX_OPTIMIZE, 0, NULL);
+  self->space = g_regex_new ("\\s+", G_REGEX_OPTIMIZE, 0, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (self->wrappers); i++)
+    g_assert (self->wrappers[i] != NULL);
+  g_assert (self->continuation != NULL && self->bare_code != NULL && self->space != NULL);
+}
+
 MdInterpretCatalogue *
 md_interpret_catalogue_new_from_bytes (GBytes  *json,
                                        GError **error)
@@ -460,6 +574,8 @@ md_interpret_catalogue_new_from_bytes (GBytes  *json,
       invalid (_("the file"), error, _("not version %d of the catalogue"), REPLIES_VERSION);
       return NULL;
     }
+
+  compile_patterns (self);
 
   if ((self->rules = read_array (root, "rules", (ReadFunc) read_rule, entry_free, error)) == NULL ||
       (self->enhanced = read_array (root, "enhanced_codes", (ReadFunc) read_table_row,
@@ -520,6 +636,11 @@ read_enhanced_at (const char *p,
   return g_strndup (p, n);
 }
 
+static const char * const not_reply_units[] = {
+  " second", " minute", " hour", " day", " byte", " ms", " sec", " kb", " mb", " messages",
+  " recipients", " emails", " mails", " connections",
+};
+
 /* A reply code stands alone: after a separator such as "smtp;", "said: ",
  * a quote or the start of a line, and before a space, '-', ':' or the end. */
 static gboolean
@@ -533,8 +654,15 @@ is_reply_code_at (const char *text,
   if (is_digit (before) || before == '.' || g_ascii_isalpha (before))
     return FALSE;
 
+  /* "for the last 450 seconds" is a time, not a reply. */
+  for (gsize i = 0; i < G_N_ELEMENTS (not_reply_units); i++)
+    if (g_ascii_strncasecmp (p + 3, not_reply_units[i], strlen (not_reply_units[i])) == 0)
+      return FALSE;
+
+  /* Python writes (421, b'...'), others "421," or (421). */
   return p[3] == '\0' || p[3] == ' ' || p[3] == '-' || p[3] == ':' ||
-         p[3] == '\r' || p[3] == '\n' || p[3] == '\'' || p[3] == '"' || p[3] == '>';
+         p[3] == '\r' || p[3] == '\n' || p[3] == '\'' || p[3] == '"' || p[3] == '>' ||
+         p[3] == ',' || p[3] == ')' || p[3] == ']';
 }
 
 static char *
@@ -591,15 +719,61 @@ collect_reply_text (const char *start)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* What mail programs and libraries put around a reply, undone so that the
+ * reply reads as the server wrote it. Only the wrapping goes; the
+ * server's words stay as they are. */
+static char *
+unwrap (const MdInterpretCatalogue *self,
+        const char                 *text)
+{
+  g_autofree char *out = g_strdup (text);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (self->wrappers); i++)
+    {
+      char *replaced = g_regex_replace (self->wrappers[i], out, -1, 0,
+                                        wrapper_patterns[i].replacement, 0, NULL);
+
+      if (replaced != NULL)
+        {
+          g_free (out);
+          out = replaced;
+        }
+    }
+
+  return g_steal_pointer (&out);
+}
+
+/* The words of the text, as the rules match them: lower case, with what
+ * folding a reply over several lines or onto one line put between them
+ * taken out, so that a phrase reads the same however it was wrapped. */
+static char *
+words_of (const MdInterpretCatalogue *self,
+          const char                 *text)
+{
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+  g_autofree char *unfolded = g_regex_replace_literal (self->continuation, lower, -1, 0, " ",
+                                                       0, NULL);
+  g_autofree char *uncoded = g_regex_replace_literal (self->bare_code,
+                                                      unfolded != NULL ? unfolded : lower,
+                                                      -1, 0, "", 0, NULL);
+
+  return g_regex_replace_literal (self->space, uncoded != NULL ? uncoded : lower, -1, 0, " ",
+                                  0, NULL);
+}
+
 static void
-read_text (const char *text,
-           Reading    *reading)
+read_text (const MdInterpretCatalogue *catalogue,
+           const char                 *text,
+           Reading                    *reading)
 {
   gsize len = text != NULL ? strnlen (text, MD_INTERPRET_MAX_TEXT) : 0;
-  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", (gssize) len);
+  g_autofree char *made_valid = g_utf8_make_valid (text != NULL ? text : "", (gssize) len);
+  g_autofree char *valid = unwrap (catalogue, made_valid);
   const char *reply = NULL;
 
-  reading->lower = g_utf8_strdown (valid, -1);
+  reading->lower = words_of (catalogue, valid);
+  if (reading->lower == NULL)
+    reading->lower = g_utf8_strdown (valid, -1);
 
   for (const char *p = valid; *p != '\0' && reply == NULL; p++)
     if (is_reply_code_at (valid, p))
@@ -682,37 +856,86 @@ enhanced_matches (const char *pattern,
   return strcmp (enhanced, pattern) == 0;
 }
 
-static gboolean
-rule_matches (const Entry   *rule,
-              const Reading *reading)
+/* The length of the longest of @markers found in @lower, 0 for none. */
+static gsize
+longest_marker (const char         *lower,
+                const char * const *markers)
 {
-  if (rule->code != 0 && rule->code != reading->code)
-    return FALSE;
-  if (rule->enhanced != NULL && !enhanced_matches (rule->enhanced, reading->enhanced))
-    return FALSE;
-  if (rule->stages != 0 && (!reading->has_stage || (rule->stages & (1u << reading->stage)) == 0))
-    return FALSE;
-  /* Without any code, only the wording can tell what the text is about. */
-  if (reading->code == 0 && reading->enhanced == NULL && rule->markers[0] == NULL)
-    return FALSE;
+  gsize longest = 0;
 
-  return rule->markers[0] == NULL ||
-         has_any_marker (reading->lower, (const char * const *) rule->markers);
+  for (guint i = 0; markers[i] != NULL; i++)
+    if (strlen (markers[i]) > longest && strstr (lower, markers[i]) != NULL)
+      longest = strlen (markers[i]);
+
+  return longest;
 }
 
-/* The most confident rule wins; on a tie, the one written first. */
+/* How specifically @rule matches, or -1 when it does not. A postmaster
+ * reads the most telling words first: "rate limited because this message
+ * wasn't sent over a TLS connection" is about TLS, not speed. So the
+ * longer the phrase that matched, and the more of code, enhanced code
+ * and step agree, the more the match says; a rule's weight settles what
+ * length cannot. */
+static int
+rule_score (const Entry   *rule,
+            const Reading *reading)
+{
+  gsize marker = 0, required = 0;
+  int score = rule->weight;
+
+  if (rule->code != 0 && rule->code != reading->code)
+    return -1;
+  if (rule->enhanced != NULL && !enhanced_matches (rule->enhanced, reading->enhanced))
+    return -1;
+  if (rule->stages != 0 && (!reading->has_stage || (rule->stages & (1u << reading->stage)) == 0))
+    return -1;
+  /* Without any code, only the wording can tell what the text is about. */
+  if (reading->code == 0 && reading->enhanced == NULL && rule->markers[0] == NULL)
+    return -1;
+  if (rule->markers[0] != NULL &&
+      (marker = longest_marker (reading->lower, (const char * const *) rule->markers)) == 0)
+    return -1;
+  if (rule->requires[0] != NULL &&
+      (required = longest_marker (reading->lower, (const char * const *) rule->requires)) == 0)
+    return -1;
+  if (longest_marker (reading->lower, (const char * const *) rule->unless) > 0)
+    return -1;
+
+  /* What a rule requires besides only qualifies its phrase. */
+  score += (int) MIN (MAX (marker, required), 60);
+  if (rule->code != 0)
+    score += 3;
+  if (rule->enhanced != NULL)
+    score += g_str_has_suffix (rule->enhanced, ".") || g_str_has_suffix (rule->enhanced, "*")
+             ? 5 : 10;
+  if (rule->stages != 0)
+    score += 8;
+
+  return score;
+}
+
+/* The most specific rule wins; on a tie, the most confident, then the
+ * one written first. */
 static const Entry *
 find_rule (const MdInterpretCatalogue *self,
            const Reading              *reading)
 {
   const Entry *best = NULL;
+  int best_score = -1;
 
   for (guint i = 0; i < self->rules->len; i++)
     {
       const Entry *rule = g_ptr_array_index (self->rules, i);
+      int score = rule_score (rule, reading);
 
-      if ((best == NULL || rule->confidence > best->confidence) && rule_matches (rule, reading))
-        best = rule;
+      if (score < 0)
+        continue;
+      if (best == NULL || score > best_score ||
+          (score == best_score && rule->confidence > best->confidence))
+        {
+          best = rule;
+          best_score = score;
+        }
     }
 
   return best;
@@ -793,6 +1016,68 @@ apply_entry (MdInterpretation *result,
   result->fixes = g_strdupv (entry->fixes);
 }
 
+/* Rows of the code tables below this confidence say what kind of reply
+ * it is ("temporary", "policy"), not why it came. */
+#define SPECIFIC_ROW 0.45
+
+/* What a reply without a reason still tells: that something failed, and
+ * when. */
+#define NO_REASON_CONFIDENCE 0.2
+
+static const char *
+stage_sentence (MdSmtpStage stage)
+{
+  switch (stage)
+    {
+    case MD_SMTP_STAGE_CONNECT:
+      return _("It said so as soon as your mail program connected.");
+    case MD_SMTP_STAGE_GREETING:
+      return _("It said so instead of greeting your mail program.");
+    case MD_SMTP_STAGE_EHLO:
+      return _("It said so when your mail program introduced itself.");
+    case MD_SMTP_STAGE_STARTTLS:
+    case MD_SMTP_STAGE_TLS:
+      return _("It said so when your mail program asked for an encrypted connection.");
+    case MD_SMTP_STAGE_AUTH:
+      return _("It said so when your mail program signed in.");
+    case MD_SMTP_STAGE_MAIL:
+      return _("It said so when your mail program gave the sender’s address.");
+    case MD_SMTP_STAGE_RCPT:
+      return _("It said so when your mail program gave a recipient’s address.");
+    case MD_SMTP_STAGE_DATA:
+      return _("It said so after your mail program sent the message.");
+    case MD_SMTP_STAGE_QUIT:
+    default:
+      return NULL;
+    }
+}
+
+/* Without a reason, what helps with any temporary failure; for a
+ * refusal, only the provider can say. */
+static const char * const temporary_fixes[] = { "retry-later", "check-server-status",
+                                                "contact-provider", NULL };
+static const char * const refusal_fixes[] = { "contact-provider", "verify-settings", NULL };
+
+static gboolean
+is_temporary (const Reading *reading)
+{
+  return reading->code != 0 ? reading->code < 500 : reading->enhanced[0] == '4';
+}
+
+static char *
+explain_no_reason (const Reading *reading)
+{
+  gboolean temporary = is_temporary (reading);
+  const char *what = temporary
+    ? _("The server asked to try again later and gave no reason.")
+    : _("The server refused and gave no reason.");
+  const char *when = reading->has_stage ? stage_sentence (reading->stage) : NULL;
+  const char *next = _("Checking your server now will tell more.");
+
+  return when != NULL ? g_strjoin (" ", what, when, next, NULL)
+                      : g_strjoin (" ", what, next, NULL);
+}
+
 static void
 apply_fallback (const MdInterpretCatalogue *self,
                 const Reading              *reading,
@@ -816,9 +1101,24 @@ apply_fallback (const MdInterpretCatalogue *self,
       return;
     }
 
+  result->rule_id = fallback_id (row, use_enhanced);
+
+  /* A pasted text whose codes say only "try later" or "refused" names no
+   * cause, and guessing one would send the user the wrong way: say what
+   * is known and let the live check tell more. A reply seen live is
+   * itself evidence of the server's state, so its code still counts. */
+  if (!reading->live && row->confidence < SPECIFIC_ROW)
+    {
+      result->cause = MD_CAUSE_UNKNOWN;
+      result->confidence = NO_REASON_CONFIDENCE;
+      result->explanation = explain_no_reason (reading);
+      result->fixes = g_strdupv ((GStrv) (is_temporary (reading) ? temporary_fixes
+                                                                 : refusal_fixes));
+      return;
+    }
+
   /* The tables say what a code means in general, never more. */
   apply_entry (result, row, MIN (row->confidence, 0.5));
-  result->rule_id = fallback_id (row, use_enhanced);
 }
 
 static MdInterpretation *
@@ -839,8 +1139,7 @@ interpret (const MdInterpretCatalogue *catalogue,
     {
       gboolean has_code = reading->code != 0 || reading->enhanced != NULL;
 
-      /* Words alone, without a code, may be about something else. */
-      apply_entry (result, rule, has_code ? rule->confidence : rule->confidence / 2);
+      apply_entry (result, rule, has_code ? rule->confidence : rule->alone);
       result->rule_id = g_strdup (rule->id);
       result->provider = g_strdup (rule->provider);
     }
@@ -863,7 +1162,7 @@ md_interpret_error_text (const MdInterpretCatalogue *catalogue,
 
   g_return_val_if_fail (catalogue != NULL, NULL);
 
-  read_text (text, &reading);
+  read_text (catalogue, text, &reading);
   reading.has_stage = find_stage (reading.lower, &reading.stage);
 
   return interpret (catalogue, &reading);
@@ -886,9 +1185,10 @@ md_interpret_reply (const MdInterpretCatalogue *catalogue,
 
   g_return_val_if_fail (catalogue != NULL, NULL);
 
-  read_text (text, &reading);
+  read_text (catalogue, text, &reading);
   reading.stage = stage;
   reading.has_stage = TRUE;
+  reading.live = TRUE;
 
   return interpret (catalogue, &reading);
 }

@@ -64,9 +64,14 @@ _md_probe_error_text_run (MdDiagnosis *self)
       return;
     }
 
-  /* Not a failure seen now, but a problem the user did meet. */
-  summary = g_strdup_printf (_("Your error message points to this: %s. %s"),
-                             md_cause_get_title (meaning->cause), meaning->explanation);
+  /* Not a failure seen now, but a problem the user did meet. A reply
+   * without a reason names no cause: what it does say is the summary. */
+  if (meaning->cause == MD_CAUSE_UNKNOWN)
+    summary = g_strdup_printf (_("Your error message gives no reason. %s"),
+                               meaning->explanation);
+  else
+    summary = g_strdup_printf (_("Your error message points to this: %s. %s"),
+                               md_cause_get_title (meaning->cause), meaning->explanation);
   md_check_finish (check, MD_CHECK_STATUS_WARN, summary, NULL);
   _md_diagnosis_emit (self, check);
 }

@@ -74,7 +74,11 @@ show_meaning (MdWelcomePage          *self,
 
   if (known)
     {
-      gtk_label_set_text (self->cause_label, md_cause_get_title (meaning->cause));
+      /* A reply without a reason names no cause: no title may suggest one. */
+      gtk_label_set_text (self->cause_label,
+                          meaning->cause == MD_CAUSE_UNKNOWN
+                          ? _("The message gives no reason")
+                          : md_cause_get_title (meaning->cause));
       gtk_label_set_text (self->explanation_label, meaning->explanation);
     }
   else

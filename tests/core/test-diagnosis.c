@@ -195,6 +195,10 @@ test_recheck_error_text (void)
   g_autoptr(GError) error = NULL;
   guint connections;
 
+  /* A pasted reply that gives its reason, so that it makes a finding. */
+  md_account_set_error_text (md_diagnosis_get_account (diagnosis),
+                             "421 4.7.28 Our system has detected an unusual rate of unsolicited "
+                             "mail originating from your IP address.");
   run (diagnosis);
   connections = md_test_peer_get_n_connections (peer);
   g_assert_cmpuint (g_list_model_get_n_items (md_diagnosis_get_findings (diagnosis)), >, 0);

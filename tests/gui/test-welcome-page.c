@@ -119,6 +119,18 @@ test_unknown_text (Fixture       *f,
                      "We don’t recognise this message yet");
 }
 
+/* A reply that gives no reason says so, and names no cause. */
+static void
+test_no_reason (Fixture       *f,
+                gconstpointer  data)
+{
+  md_welcome_page_set_error_text (f->page, "421 4.7.0 Try again later, closing connection.");
+
+  g_assert_cmpstr (md_welcome_page_get_meaning (f->page), ==, "The message gives no reason");
+  g_assert_nonnull (md_test_find_label (f->page, "The server asked to try again later and gave "
+                                        "no reason. Checking your server now will tell more."));
+}
+
 static void
 test_accessible (Fixture       *f,
                  gconstpointer  data)
@@ -169,6 +181,7 @@ main (int   argc,
   ADD ("typing-explains", test_typing_explains);
   ADD ("empty-says-nothing", test_empty_says_nothing);
   ADD ("unknown-text", test_unknown_text);
+  ADD ("no-reason", test_no_reason);
   ADD ("accessible", test_accessible);
   ADD ("placeholder", test_placeholder);
 
