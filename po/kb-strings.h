@@ -344,6 +344,8 @@ N_("Microsoft is limiting mail from your server's internet address for a while, 
 N_("It turned us away as soon as we connected, because it has too many connections open. This is the server's own limit, not something wrong with your settings. It usually passes within minutes; if your mail program keeps several connections open, or runs on several devices at once, close the others.");
 /* Translators: what a server reply means (rule “too-many-connections”) */
 N_("Your mail program or server opened more connections at the same time than the receiving server allows.");
+/* Translators: what a server reply means (rule “cox-connections”) */
+N_("Your mail program or server opened more connections at the same time than the receiving server allows.");
 /* Translators: what a server reply means (rule “too-many-logins”) */
 N_("There were too many login attempts from your device in a short time. This often happens when a mail program keeps trying with an old or wrong password.");
 /* Translators: what a server reply means (rule “temporary-auth-failure”) */
@@ -368,6 +370,8 @@ N_("Outlook.com and Hotmail limit how many messages one sender may send per hour
 N_("The receiving server holds your mail back because it could not confirm that the sender's domain allows it: its SPF or DKIM check did not pass, or the From address does not match the domain that passed.");
 /* Translators: what a server reply means (rule “sending-limit”) */
 N_("You sent more mail, or to more people, than the server allows in a short time.");
+/* Translators: what a server reply means (rule “exceeded”) */
+N_("You sent more mail, or to more people, than the server allows in a short time.");
 /* Translators: what a server reply means (rule “retry-after-time”) */
 N_("The server is limiting how fast you send and says when to try again. Wait that long, and send fewer messages at a time.");
 /* Translators: what a server reply means (rule “too-many-recipients”) */
@@ -376,6 +380,8 @@ N_("The message is addressed to more people than the server accepts at once.");
 N_("Your server's internet address is on a public list of addresses that send spam, and the receiving server refuses mail from it.");
 /* Translators: what a server reply means (rule “dnsbl-refused”) */
 N_("The receiving server asked a blocklist about your server, but the blocklist refused to answer, because the receiving server asks it through a public name service it does not serve. This is a fault of the receiving server, not a sign that you are on the list: only its administrators can fix it.");
+/* Translators: what a server reply means (rule “client-access-denied”) */
+N_("The server refused to pass your mail on to others. This almost always means your mail program is not signing in to the server, or is set up with a server that is not your provider’s. Turn on “my outgoing server requires authentication” and sign in with your email address and password.");
 /* Translators: what a server reply means (rule “ip-blocked”) */
 N_("Your server's internet address is on a public list of addresses that send spam, and the receiving server refuses mail from it.");
 /* Translators: what a server reply means (rule “refused-reputation”) */
@@ -430,6 +436,8 @@ N_("The server could not set up a secure (encrypted) connection because of a pro
 N_("The server wants a secure (encrypted) connection, and your mail program did not use one.");
 /* Translators: what a server reply means (rule “tls-client-error”) */
 N_("Setting up the secure (encrypted) connection to the server failed.");
+/* Translators: what a server reply means (rule “tls-needed”) */
+N_("The server wants a secure (encrypted) connection, and your mail program did not use one.");
 /* Translators: what a server reply means (rule “tls”) */
 N_("Setting up the secure (encrypted) connection to the server failed.");
 /* Translators: what a server reply means (rule “tls-code”) */
@@ -478,6 +486,22 @@ N_("Your provider saw unusual sending from your account, such as many messages a
 N_("Your provider saw unusual sending from your account, such as many messages at once or messages that look like spam, and has stopped it from sending for now. This often happens when someone else has your password: change it, then ask your provider to lift the block.");
 /* Translators: what a server reply means (rule “microsoft-banned-ip”) */
 N_("The receiving service turns away or slows down mail from your server’s internet address because that address has a poor reputation, for example after spam was sent from it or from addresses near it. This is not a speed limit you can simply wait out.");
+/* Translators: what a server reply means (rule “weak-blocked”) */
+N_("Your server's internet address is on a public list of addresses that send spam, and the receiving server refuses mail from it.");
+/* Translators: what a server reply means (rule “weak-limit”) */
+N_("You sent more mail, or to more people, than the server allows in a short time.");
+/* Translators: what a server reply means (rule “weak-password”) */
+N_("The server did not accept your user name or password.");
+/* Translators: what a server reply means (rule “weak-tls”) */
+N_("Setting up the secure (encrypted) connection to the server failed.");
+/* Translators: what a server reply means (rule “weak-network”) */
+N_("Your device could not reach the mail server, or the connection broke off. A firewall, an antivirus program, the network you are on or your internet provider blocking the port usually causes this.");
+/* Translators: what a server reply means (rule “weak-size”) */
+N_("The message is bigger than the server accepts. Large attachments are the usual reason.");
+/* Translators: what a server reply means (rule “weak-spam”) */
+N_("The receiving server thinks this mail may be spam.");
+/* Translators: what a server reply means (rule “weak-busy”) */
+N_("The receiving server is overloaded or has a short-lived problem of its own, and asked to try again later. Nothing needs to change on your side.");
 /* Translators: the usage policy of the blocklist zen.spamhaus.org */
 N_("Free only for non-commercial use with fewer than 100,000 SMTP connections and 300,000 queries a day through the public mirrors; otherwise the free Data Query Service key or a paid feed. Queries through public or open resolvers are refused with 127.255.255.254. Source: https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html");
 /* Translators: what the answer 127.0.0.2 of the blocklist zen.spamhaus.org means */

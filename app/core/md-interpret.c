@@ -659,6 +659,11 @@ is_reply_code_at (const char *text,
     if (g_ascii_strncasecmp (p + 3, not_reply_units[i], strlen (not_reply_units[i])) == 0)
       return FALSE;
 
+  /* Some servers glue their own tag to the code at the start of a line:
+   * NetEase's "421HL:ICC", "451Requested action". */
+  if (g_ascii_isupper (p[3]) && (p == text || before == '\n'))
+    return TRUE;
+
   /* Python writes (421, b'...'), others "421," or (421). */
   return p[3] == '\0' || p[3] == ' ' || p[3] == '-' || p[3] == ':' ||
          p[3] == '\r' || p[3] == '\n' || p[3] == '\'' || p[3] == '"' || p[3] == '>' ||
@@ -870,48 +875,48 @@ longest_marker (const char         *lower,
   return longest;
 }
 
-/* How specifically @rule matches, or -1 when it does not. A postmaster
+/* Whether @rule matches, and in @score how specifically. A postmaster
  * reads the most telling words first: "rate limited because this message
  * wasn't sent over a TLS connection" is about TLS, not speed. So the
  * longer the phrase that matched, and the more of code, enhanced code
  * and step agree, the more the match says; a rule's weight settles what
  * length cannot. */
-static int
-rule_score (const Entry   *rule,
-            const Reading *reading)
+static gboolean
+rule_matches (const Entry   *rule,
+              const Reading *reading,
+              int           *score)
 {
   gsize marker = 0, required = 0;
-  int score = rule->weight;
 
   if (rule->code != 0 && rule->code != reading->code)
-    return -1;
+    return FALSE;
   if (rule->enhanced != NULL && !enhanced_matches (rule->enhanced, reading->enhanced))
-    return -1;
+    return FALSE;
   if (rule->stages != 0 && (!reading->has_stage || (rule->stages & (1u << reading->stage)) == 0))
-    return -1;
+    return FALSE;
   /* Without any code, only the wording can tell what the text is about. */
   if (reading->code == 0 && reading->enhanced == NULL && rule->markers[0] == NULL)
-    return -1;
+    return FALSE;
   if (rule->markers[0] != NULL &&
       (marker = longest_marker (reading->lower, (const char * const *) rule->markers)) == 0)
-    return -1;
+    return FALSE;
   if (rule->requires[0] != NULL &&
       (required = longest_marker (reading->lower, (const char * const *) rule->requires)) == 0)
-    return -1;
+    return FALSE;
   if (longest_marker (reading->lower, (const char * const *) rule->unless) > 0)
-    return -1;
+    return FALSE;
 
   /* What a rule requires besides only qualifies its phrase. */
-  score += (int) MIN (MAX (marker, required), 60);
+  *score = rule->weight + (int) MIN (MAX (marker, required), 60);
   if (rule->code != 0)
-    score += 3;
+    *score += 3;
   if (rule->enhanced != NULL)
-    score += g_str_has_suffix (rule->enhanced, ".") || g_str_has_suffix (rule->enhanced, "*")
-             ? 5 : 10;
+    *score += g_str_has_suffix (rule->enhanced, ".") || g_str_has_suffix (rule->enhanced, "*")
+              ? 5 : 10;
   if (rule->stages != 0)
-    score += 8;
+    *score += 8;
 
-  return score;
+  return TRUE;
 }
 
 /* The most specific rule wins; on a tie, the most confident, then the
@@ -921,14 +926,14 @@ find_rule (const MdInterpretCatalogue *self,
            const Reading              *reading)
 {
   const Entry *best = NULL;
-  int best_score = -1;
+  int best_score = 0;
 
   for (guint i = 0; i < self->rules->len; i++)
     {
       const Entry *rule = g_ptr_array_index (self->rules, i);
-      int score = rule_score (rule, reading);
+      int score;
 
-      if (score < 0)
+      if (!rule_matches (rule, reading, &score))
         continue;
       if (best == NULL || score > best_score ||
           (score == best_score && rule->confidence > best->confidence))
