@@ -398,6 +398,8 @@ N_("The mailbox of the person you are writing to is full, so it cannot take new 
 N_("The mailbox of the person you are writing to is full, so it cannot take new mail for now.");
 /* Translators: what a server reply means (rule “connection-timed-out”) */
 N_("Your device could not reach the mail server, or the connection broke off. A firewall, an antivirus program, the network you are on or your internet provider blocking the port usually causes this.");
+/* Translators: what a server reply means (rule “connect-failed”) */
+N_("Your device could not connect to the mail server. A firewall, an antivirus program, the network you are on, your internet provider blocking the port, or a wrong server name or port usually causes this.");
 /* Translators: what a server reply means (rule “lost-connection”) */
 N_("The connection to the server was too slow or broke off. A firewall, antivirus program or a weak network often causes this.");
 /* Translators: what a server reply means (rule “name-lookup-failed”) */
@@ -487,21 +489,23 @@ N_("Your provider saw unusual sending from your account, such as many messages a
 /* Translators: what a server reply means (rule “microsoft-banned-ip”) */
 N_("The receiving service turns away or slows down mail from your server’s internet address because that address has a poor reputation, for example after spam was sent from it or from addresses near it. This is not a speed limit you can simply wait out.");
 /* Translators: what a server reply means (rule “weak-blocked”) */
-N_("Your server's internet address is on a public list of addresses that send spam, and the receiving server refuses mail from it.");
+N_("The server says it blocked or refused you, but not why. Most often this means your server’s internet address has a poor reputation or is on a blocklist.");
 /* Translators: what a server reply means (rule “weak-limit”) */
-N_("You sent more mail, or to more people, than the server allows in a short time.");
+N_("The server speaks of a limit without saying more. Most often this means you sent more, or faster, than it allows.");
 /* Translators: what a server reply means (rule “weak-password”) */
-N_("The server did not accept your user name or password.");
+N_("The server speaks of your sign-in without saying more. Most often this means it did not accept your user name or password.");
 /* Translators: what a server reply means (rule “weak-tls”) */
-N_("Setting up the secure (encrypted) connection to the server failed.");
+N_("The server speaks of the secure (encrypted) connection without saying more. Most often the security setting or an old mail program is the reason.");
 /* Translators: what a server reply means (rule “weak-network”) */
-N_("Your device could not reach the mail server, or the connection broke off. A firewall, an antivirus program, the network you are on or your internet provider blocking the port usually causes this.");
+N_("The message speaks of the network or of looking up a name, without saying more. Most often something between your device and the server is in the way.");
 /* Translators: what a server reply means (rule “weak-size”) */
-N_("The message is bigger than the server accepts. Large attachments are the usual reason.");
+N_("The message speaks of a size without saying more. Most often the message or its attachments are too big.");
 /* Translators: what a server reply means (rule “weak-spam”) */
-N_("The receiving server thinks this mail may be spam.");
+N_("The server speaks of spam or of the message’s content without saying more. Most often it took the message for spam.");
 /* Translators: what a server reply means (rule “weak-busy”) */
-N_("The receiving server is overloaded or has a short-lived problem of its own, and asked to try again later. Nothing needs to change on your side.");
+N_("The server says it is busy or overloaded. Nothing needs to change on your side: try again later.");
+/* Translators: what a server reply means (rule “weak-helo”) */
+N_("The server speaks of the name your mail program introduces itself with (HELO or EHLO) without saying more. Most often that name is not a full internet name.");
 /* Translators: the usage policy of the blocklist zen.spamhaus.org */
 N_("Free only for non-commercial use with fewer than 100,000 SMTP connections and 300,000 queries a day through the public mirrors; otherwise the free Data Query Service key or a paid feed. Queries through public or open resolvers are refused with 127.255.255.254. Source: https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html");
 /* Translators: what the answer 127.0.0.2 of the blocklist zen.spamhaus.org means */

@@ -4,12 +4,20 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * People paste whatever their mail program showed them: a bare reply, a
- * multi-line one, or a bounce message that quotes the reply somewhere in
- * its prose. So the reading is forgiving: find the first 4xx/5xx reply
- * code, the RFC 3463 enhanced code, the words that say at which step it
- * happened, and match the whole text against the catalogue's rules. What
- * no rule knows still gets the general meaning of its codes, with a
- * confidence that says how little that is.
+ * multi-line one, a library's exception around it, or a bounce message
+ * that quotes the reply somewhere in its prose. So the reading is
+ * forgiving: take off the wrapping, find the first 4xx/5xx reply code, the
+ * RFC 3463 enhanced code, the words that say at which step it happened,
+ * and match the whole text against the catalogue's rules, the most
+ * specific match winning. A code that says only "later" or "refused"
+ * names no cause: a pasted text is then "unknown", said with what it does
+ * tell; a reply seen live keeps the general meaning of its codes.
+ *
+ * A rule of replies.json matches when all of these hold: "code" and
+ * "enhanced" (exact, or a prefix ending in '.' or '*') agree, the step is
+ * one of "stages", one of "markers" is in the text, one of "requires" too,
+ * and none of "unless". "weight" raises or lowers how specific the match
+ * counts; "alone" is the confidence when the text has no code at all.
  */
 
 #include "md-config.h"

@@ -354,6 +354,16 @@ test_bad_catalogue (void)
     "{\"version\": 1, \"rules\": [{\"id\": \"x\", \"markers\": [\"a\"], \"stages\": [\"hello\"], "
     "\"cause\": \"unknown\", \"confidence\": 0.5, \"explanation\": \"e\", \"fixes\": []}], "
     "\"enhanced_codes\": [], \"reply_codes\": [], \"providers\": []}",
+    /* "requires" and "unless" are lists; "alone" is a confidence. */
+    "{\"version\": 1, \"rules\": [{\"id\": \"x\", \"markers\": [\"a\"], \"requires\": \"b\", "
+    "\"cause\": \"unknown\", \"confidence\": 0.5, \"explanation\": \"e\", \"fixes\": []}], "
+    "\"enhanced_codes\": [], \"reply_codes\": [], \"providers\": []}",
+    "{\"version\": 1, \"rules\": [{\"id\": \"x\", \"markers\": [\"a\"], \"unless\": [1], "
+    "\"cause\": \"unknown\", \"confidence\": 0.5, \"explanation\": \"e\", \"fixes\": []}], "
+    "\"enhanced_codes\": [], \"reply_codes\": [], \"providers\": []}",
+    "{\"version\": 1, \"rules\": [{\"id\": \"x\", \"markers\": [\"a\"], \"alone\": 2, "
+    "\"cause\": \"unknown\", \"confidence\": 0.5, \"explanation\": \"e\", \"fixes\": []}], "
+    "\"enhanced_codes\": [], \"reply_codes\": [], \"providers\": []}",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
