@@ -125,10 +125,24 @@ test_no_reason (Fixture       *f,
                 gconstpointer  data)
 {
   md_welcome_page_set_error_text (f->page, "421 4.7.0 Try again later, closing connection.");
+  md_test_flush (f->window);
 
   g_assert_cmpstr (md_welcome_page_get_meaning (f->page), ==, "The message gives no reason");
   g_assert_nonnull (md_test_find_label (f->page, "The server asked to try again later and gave "
                                         "no reason. Checking your server now will tell more."));
+  /* Scrolled to the answer, which sits below the paste box. */
+  {
+    g_autoptr(GPtrArray) scrolled = md_test_find_all (f->window, GTK_TYPE_SCROLLED_WINDOW);
+
+    for (guint i = 0; i < scrolled->len; i++)
+      {
+        GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (scrolled->pdata[i]);
+
+        gtk_adjustment_set_value (v, gtk_adjustment_get_upper (v));
+      }
+    md_test_flush (f->window);
+  }
+  md_test_save_screenshot (f->window, "welcome-no-reason");
 }
 
 static void
