@@ -257,6 +257,53 @@ _md_report_read_fixes (MdReport    *self,
   return TRUE;
 }
 
+/* The verdict is written for readers of the file (a helpdesk, a script);
+ * reading a report derives it again from the findings and checks, so that
+ * a file cannot claim an answer they do not give. */
+static void
+write_notes (JsonBuilder *builder,
+             const char  *name,
+             GPtrArray   *notes,
+             const char  *id_name)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const MdVerdictNote *note = notes->pdata[i];
+
+      json_builder_begin_object (builder);
+      _md_report_add_string (builder, id_name, note->id);
+      if (note->title != NULL)
+        _md_report_add_string (builder, "title", note->title);
+      _md_report_add_string (builder, "text", note->text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+void
+_md_report_write_verdict (MdReport    *self,
+                          JsonBuilder *builder)
+{
+  MdVerdict *verdict = md_report_get_verdict (self);
+  MdVerdictState state = md_verdict_get_state (verdict);
+
+  json_builder_set_member_name (builder, "verdict");
+  json_builder_begin_object (builder);
+  _md_report_add_string (builder, "state", md_verdict_state_to_string (state));
+  _md_report_add_string (builder, "cause",
+                         state == MD_VERDICT_STATE_WORKS_NOW
+                         ? NULL : md_cause_to_string (md_verdict_get_cause (verdict)));
+  json_builder_set_member_name (builder, "confidence");
+  json_builder_add_double_value (builder, md_verdict_get_confidence (verdict));
+  _md_report_add_string (builder, "title", md_verdict_get_title (verdict));
+  _md_report_add_string (builder, "explanation", md_verdict_get_explanation (verdict));
+  write_notes (builder, "evidence", md_verdict_get_evidence (verdict), "check");
+  write_notes (builder, "also_noticed", md_verdict_get_also_noticed (verdict), "id");
+  json_builder_end_object (builder);
+}
+
 /* Text */
 
 void

@@ -27,6 +27,7 @@ struct _MdReport
 
   GListStore   *findings;
   GListStore   *fixes;
+  MdVerdict    *verdict;    /* derived when first asked for */
 };
 
 char     *_md_report_dup_title             (MdReport            *self);
@@ -46,6 +47,8 @@ void      _md_report_append_findings_text  (MdReport            *self,
                                             GString             *out);
 void      _md_report_append_fixes_text     (MdReport            *self,
                                             GString             *out);
+void      _md_report_write_verdict         (MdReport            *self,
+                                            JsonBuilder         *builder);
 
 /* Shared by the readers and writers. */
 void      _md_report_add_string            (JsonBuilder         *builder,

@@ -34,6 +34,7 @@ md_report_finalize (GObject *object)
   g_clear_object (&self->transcript);
   g_clear_object (&self->findings);
   g_clear_object (&self->fixes);
+  g_clear_object (&self->verdict);
 
   G_OBJECT_CLASS (md_report_parent_class)->finalize (object);
 }
@@ -113,6 +114,22 @@ md_report_get_fixes (MdReport *self)
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
 
   return G_LIST_MODEL (self->fixes);
+}
+
+/**
+ * md_report_get_verdict:
+ *
+ * Returns: (transfer none): the verdict of the report's findings and checks
+ */
+MdVerdict *
+md_report_get_verdict (MdReport *self)
+{
+  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  if (self->verdict == NULL)
+    self->verdict = md_verdict_new (G_LIST_MODEL (self->findings), G_LIST_MODEL (self->checks));
+
+  return self->verdict;
 }
 
 MdTranscript *
@@ -244,6 +261,7 @@ md_report_to_json (MdReport *self)
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, MD_REPORT_VERSION);
   add_account (self, builder);
+  _md_report_write_verdict (self, builder);
 
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "md-diagnosis.h"
+#include "md-verdict.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,9 @@ GListModel *md_report_get_checks         (MdReport    *self);
 /* MdFinding, most important first, and MdFix, in the order to try. */
 GListModel *md_report_get_findings       (MdReport    *self);
 GListModel *md_report_get_fixes          (MdReport    *self);
+/* The one answer, derived from the findings and the checks, so that a
+ * report read from a file says what the run that wrote it said. */
+MdVerdict  *md_report_get_verdict        (MdReport    *self);
 MdTranscript *md_report_get_transcript   (MdReport    *self);
 /* "We found 2 problems" / "Your settings work": the one line a reader
  * sees first. */

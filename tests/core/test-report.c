@@ -141,6 +141,53 @@ test_round_trip (void)
   assert_same_member (round_trip_doc, second_json, "account");
 }
 
+/* The verdict is written, and derived again on reading: a report without
+ * one (from before it existed) still opens and says the same. */
+static void
+test_verdict (void)
+{
+  g_autoptr(MdReport) report = parse_ok (round_trip_doc);
+  g_autofree char *json = md_report_to_json (report);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *verdict;
+  JsonArray *evidence;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  verdict = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "verdict");
+  g_assert_nonnull (verdict);
+  g_assert_cmpstr (json_object_get_string_member (verdict, "state"), ==, "problem-found");
+  g_assert_cmpstr (json_object_get_string_member (verdict, "cause"), ==, "server-busy");
+  g_assert_cmpfloat (json_object_get_double_member (verdict, "confidence"), ==, 0.75);
+  g_assert_cmpstr (json_object_get_string_member (verdict, "title"), ==,
+                   "The mail server is too busy");
+  g_assert_cmpstr (json_object_get_string_member (verdict, "explanation"), ==,
+                   "Too many connections");
+  evidence = json_object_get_array_member (verdict, "evidence");
+  g_assert_cmpuint (json_array_get_length (evidence), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (evidence, 0),
+                                                  "check"), ==, "smtp.greeting");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (evidence, 0),
+                                                  "text"), ==, "The server is busy");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (verdict,
+                                                                         "also_noticed")), ==, 0);
+
+  /* A verdict in the file is not believed: it comes from the findings. */
+  {
+    g_autoptr(MdReport) claimed = parse_ok ("{\"version\": 1, \"verdict\": {\"state\": "
+                                            "\"problem-found\", \"cause\": \"nonsense\"},"
+                                            " \"checks\": [{\"id\": \"smtp.greeting\", "
+                                            "\"status\": \"pass\", \"summary\": \"Hello\"}]}");
+
+    g_assert_cmpint (md_verdict_get_state (md_report_get_verdict (claimed)), ==,
+                     MD_VERDICT_STATE_WORKS_NOW);
+    g_assert_cmpint (md_verdict_get_state (md_report_get_verdict (report)), ==,
+                     MD_VERDICT_STATE_PROBLEM_FOUND);
+  }
+}
+
 static void
 test_optional_members (void)
 {
@@ -314,6 +361,7 @@ main (int    argc,
 
   g_test_add_func ("/md/core/report/round-trip", test_round_trip);
   g_test_add_func ("/md/core/report/optional-members", test_optional_members);
+  g_test_add_func ("/md/core/report/verdict", test_verdict);
   g_test_add_func ("/md/core/report/escape", test_escape);
   g_test_add_func ("/md/core/report/no-password", test_no_password);
   g_test_add_func ("/md/core/report/findings-escaped", test_findings_escaped);
