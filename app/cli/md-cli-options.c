@@ -21,6 +21,7 @@
 #include "md-enums.h"
 #include "md-report.h"
 #include "md-cli.h"
+#include "md-verdict.h"
 #include "md-cli-options.h"
 
 #define MAX_PASSWORD_LENGTH 4096
@@ -508,19 +509,20 @@ md_cli_run_diagnosis (MdCliCheckOptions *o,
  * md_cli_exit_status:
  * @diagnosis: a finished diagnosis
  *
- * What check and watch exit with: a finding, or a failed check with no
- * finding of its own, is a problem.
+ * What check and watch exit with: the verdict's state. A problem found,
+ * or a failure Mail Doctor cannot explain, is a problem; what it only
+ * noticed (SPF missing on a server that works) is not.
  *
  * Returns: %MD_EXIT_OK or %MD_EXIT_PROBLEMS
  */
 int
 md_cli_exit_status (MdDiagnosis *diagnosis)
 {
-  if (g_list_model_get_n_items (md_diagnosis_get_findings (diagnosis)) > 0 ||
-      md_diagnosis_has_failures (diagnosis))
-    return MD_EXIT_PROBLEMS;
+  g_autoptr(MdVerdict) verdict = md_verdict_new (md_diagnosis_get_findings (diagnosis),
+                                                 md_diagnosis_get_checks (diagnosis));
 
-  return MD_EXIT_OK;
+  return md_verdict_get_state (verdict) == MD_VERDICT_STATE_WORKS_NOW ? MD_EXIT_OK
+                                                                      : MD_EXIT_PROBLEMS;
 }
 
 /* Output */

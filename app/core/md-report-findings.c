@@ -306,22 +306,40 @@ _md_report_write_verdict (MdReport    *self,
 
 /* Text */
 
+/* The verdict first: its title, why, how sure, then what was only
+ * noticed. The findings behind it are not listed again: they would show
+ * the candidates it set aside beside the answer. */
 void
-_md_report_append_findings_text (MdReport *self,
-                                 GString  *out)
+_md_report_append_verdict_text (MdReport *self,
+                                GString  *out)
 {
-  GListModel *findings = G_LIST_MODEL (self->findings);
+  MdVerdict *verdict = md_report_get_verdict (self);
+  GPtrArray *evidence = md_verdict_get_evidence (verdict);
+  GPtrArray *also = md_verdict_get_also_noticed (verdict);
+  const char *certainty = md_verdict_get_certainty (verdict);
 
-  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+  g_string_append_printf (out, "%s\n%s\n", md_verdict_get_title (verdict),
+                          md_verdict_get_explanation (verdict));
+  if (certainty != NULL)
+    /* Translators: followed by "Very likely", "Likely" or "Possibly". */
+    g_string_append_printf (out, "%s %s\n", _("How sure:"), certainty);
+
+  if (evidence->len > 0)
+    g_string_append_printf (out, "\n%s\n", _("Why:"));
+  for (guint i = 0; i < evidence->len; i++)
     {
-      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
-      g_autofree char *checks = g_strjoinv (", ", (char **)md_finding_get_checks (finding));
+      const MdVerdictNote *note = evidence->pdata[i];
 
-      g_string_append_printf (out, "\n%u. %s\n   %s\n", i + 1, md_finding_get_title (finding),
-                              md_finding_get_explanation (finding));
-      if (*checks != '\0')
-        /* Translators: the ids of the checks that show a problem. */
-        g_string_append_printf (out, "   %s %s\n", _("Seen in:"), checks);
+      g_string_append_printf (out, "  - %s (%s)\n", note->text, note->id);
+    }
+
+  if (also->len > 0)
+    g_string_append_printf (out, "\n%s\n", _("Also noticed:"));
+  for (guint i = 0; i < also->len; i++)
+    {
+      const MdVerdictNote *note = also->pdata[i];
+
+      g_string_append_printf (out, "  - %s: %s\n", note->title, note->text);
     }
 }
 
@@ -366,7 +384,10 @@ append_evidence_lines (MdReport *self,
 
       g_string_append_printf (out, "- %s: %s\n", md_check_get_id_string (check),
                               md_check_get_summary (check));
-      if (code != NULL)
+      /* The reply once: a pasted one already starts with its code. */
+      if (code != NULL && text != NULL && g_str_has_prefix (text, code))
+        g_string_append_printf (out, "  %s %s\n", _("Server reply:"), text);
+      else if (code != NULL)
         g_string_append_printf (out, "  %s %s %s\n", _("Server reply:"), code,
                                 text != NULL ? text : "");
     }
@@ -384,11 +405,11 @@ md_report_to_provider_message (MdReport *self)
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M %Z");
-  GListModel *findings;
+  MdVerdict *verdict;
 
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
 
-  findings = G_LIST_MODEL (self->findings);
+  verdict = md_report_get_verdict (self);
   g_string_append_printf (out, "%s\n\n", _("Hello,"));
   g_string_append_printf (out, _("I cannot send email from %s through %s (port %u). My mail "
                                  "program reports error 421. I checked the connection with "
@@ -397,15 +418,9 @@ md_report_to_provider_message (MdReport *self)
                           self->host != NULL ? self->host : _("your server"), self->port, when);
   g_string_append (out, "\n\n");
 
-  if (g_list_model_get_n_items (findings) > 0)
-    g_string_append_printf (out, "%s\n", _("What it found:"));
-  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
-    {
-      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
-
-      g_string_append_printf (out, "- %s: %s\n", md_finding_get_title (finding),
-                              md_finding_get_explanation (finding));
-    }
+  /* The verdict's cause only: never one it set aside. */
+  g_string_append_printf (out, "%s\n- %s: %s\n", _("What it found:"),
+                          md_verdict_get_title (verdict), md_verdict_get_explanation (verdict));
 
   g_string_append_printf (out, "\n%s\n", _("The details:"));
   append_evidence_lines (self, out);

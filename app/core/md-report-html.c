@@ -29,7 +29,8 @@ static const char html_head[] =
   ".pass { border-color: #2ec27e; } .warn { border-color: #e5a50a; }\n"
   ".fail, .error { border-color: #e01b24; }\n"
   ".id { font-family: monospace; color: #555; }\n"
-  ".finding { border-left: 4px solid #e01b24; padding: 0.2em 0.8em; margin: 0.8em 0; }\n"
+  ".verdict { border-left: 4px solid #e01b24; padding: 0.2em 0.8em; margin: 0.8em 0; }\n"
+  ".works-now { border-color: #2ec27e; } .cannot-tell { border-color: #e5a50a; }\n"
   ".detail { white-space: pre-wrap; }\n"
   "dl { display: grid; grid-template-columns: max-content auto; gap: 0 1em; }\n"
   "dt { font-family: monospace; } dd { margin: 0; word-break: break-all; }\n"
@@ -93,17 +94,51 @@ append_html_check (GString *out,
 }
 
 static void
-append_html_finding (GString   *out,
-                     MdFinding *finding)
+append_html_notes (GString    *out,
+                   const char *heading,
+                   GPtrArray  *notes,
+                   gboolean    titled)
 {
-  g_autofree char *checks = g_strjoinv (", ", (char **)md_finding_get_checks (finding));
+  if (notes->len == 0)
+    return;
 
-  g_string_append (out, "<section class=\"finding\">\n");
-  append_element (out, "<h3>", md_finding_get_title (finding), "</h3>\n");
-  append_element (out, "<p>", md_finding_get_explanation (finding), "</p>\n");
-  if (*checks != '\0')
-    append_element (out, "<p class=\"id\">", checks, "</p>\n");
+  append_element (out, "<h2>", heading, "</h2>\n<ul>\n");
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const MdVerdictNote *note = notes->pdata[i];
+
+      g_string_append (out, "<li>");
+      if (titled)
+        append_element (out, "<strong>", note->title, "</strong>: ");
+      append_escaped (out, note->text);
+      if (!titled)
+        append_element (out, " <span class=\"id\">", note->id, "</span>");
+      g_string_append (out, "</li>\n");
+    }
+  g_string_append (out, "</ul>\n");
+}
+
+/* The verdict first, then what was only noticed; the findings behind it
+ * are not listed again, as in the text. */
+static void
+append_html_verdict (MdReport *self,
+                     GString  *out)
+{
+  MdVerdict *verdict = md_report_get_verdict (self);
+  const char *certainty = md_verdict_get_certainty (verdict);
+
+  append_element (out, "<section class=\"verdict ", md_verdict_state_to_string
+                  (md_verdict_get_state (verdict)), "\">\n");
+  append_element (out, "<p class=\"headline\">", md_verdict_get_title (verdict), "</p>\n");
+  append_element (out, "<p>", md_verdict_get_explanation (verdict), "</p>\n");
+  if (certainty != NULL)
+    {
+      append_element (out, "<p>", _("How sure:"), " ");
+      append_element (out, "<strong>", certainty, "</strong></p>\n");
+    }
   g_string_append (out, "</section>\n");
+  append_html_notes (out, _("Why"), md_verdict_get_evidence (verdict), FALSE);
+  append_html_notes (out, _("Also noticed"), md_verdict_get_also_noticed (verdict), TRUE);
 }
 
 static void
@@ -123,15 +158,9 @@ static void
 append_html_conclusions (MdReport *self,
                          GString  *out)
 {
-  GListModel *findings = G_LIST_MODEL (self->findings);
   GListModel *fixes = G_LIST_MODEL (self->fixes);
 
-  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
-    {
-      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
-
-      append_html_finding (out, finding);
-    }
+  append_html_verdict (self, out);
 
   if (g_list_model_get_n_items (fixes) == 0)
     return;
@@ -179,15 +208,12 @@ md_report_to_html (MdReport *self)
 {
   g_autoptr(GString) out = g_string_new (html_head);
   g_autofree char *title = NULL;
-  g_autofree char *headline = NULL;
 
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
 
   title = _md_report_dup_title (self);
-  headline = md_report_dup_headline (self);
   append_element (out, "<title>", title, "</title>\n</head>\n<body>\n");
   append_element (out, "<h1>", title, "</h1>\n");
-  append_element (out, "<p class=\"headline\">", headline, "</p>\n");
   append_html_conclusions (self, out);
   append_element (out, "<h2>", _("All checks"), "</h2>\n");
 

@@ -43,7 +43,7 @@ gboolean  _md_report_read_findings         (MdReport            *self,
 gboolean  _md_report_read_fixes            (MdReport            *self,
                                             JsonObject          *root,
                                             GError             **error);
-void      _md_report_append_findings_text  (MdReport            *self,
+void      _md_report_append_verdict_text   (MdReport            *self,
                                             GString             *out);
 void      _md_report_append_fixes_text     (MdReport            *self,
                                             GString             *out);

@@ -818,13 +818,12 @@ md_report_dup_headline (MdReport *self)
 }
 
 static void
-append_headline (MdReport *self,
-                 GString  *out)
+append_title (MdReport *self,
+              GString  *out)
 {
   g_autofree char *title = _md_report_dup_title (self);
-  g_autofree char *headline = md_report_dup_headline (self);
 
-  g_string_append_printf (out, "%s\n%s\n", title, headline);
+  g_string_append_printf (out, "%s\n\n", title);
 }
 
 static void
@@ -888,8 +887,8 @@ md_report_to_text (MdReport *self,
 
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
 
-  append_headline (self, out);
-  _md_report_append_findings_text (self, out);
+  append_title (self, out);
+  _md_report_append_verdict_text (self, out);
   _md_report_append_fixes_text (self, out);
   append_checks (self, out, unicode);
   append_transcript (self, out);

@@ -573,6 +573,22 @@ md_verdict_get_title (MdVerdict *self)
 }
 
 const char *
+md_verdict_get_certainty (MdVerdict *self)
+{
+  g_return_val_if_fail (MD_IS_VERDICT (self), NULL);
+
+  if (self->state != MD_VERDICT_STATE_PROBLEM_FOUND)
+    return NULL;
+  /* Translators: how sure Mail Doctor is of the cause it names. */
+  if (self->confidence >= 0.8)
+    return _("Very likely");
+  if (self->confidence >= 0.6)
+    return _("Likely");
+
+  return _("Possibly");
+}
+
+const char *
 md_verdict_get_explanation (MdVerdict *self)
 {
   g_return_val_if_fail (MD_IS_VERDICT (self), NULL);

@@ -40,6 +40,8 @@ MdCause         md_verdict_get_cause          (MdVerdict  *self);
 /* 0 when the state is not a problem found. */
 double          md_verdict_get_confidence     (MdVerdict  *self);
 const char     *md_verdict_get_title          (MdVerdict  *self);
+/* "Very likely", "Likely", "Possibly"; NULL unless a problem was found. */
+const char     *md_verdict_get_certainty      (MdVerdict  *self);
 const char     *md_verdict_get_explanation    (MdVerdict  *self);
 /* (element-type MdVerdictNote): what decided it, one check each. */
 GPtrArray      *md_verdict_get_evidence       (MdVerdict  *self);

@@ -197,8 +197,9 @@ test_optional_members (void)
   g_autofree char *json = md_report_to_json (report);
 
   g_assert_cmpuint (g_list_model_get_n_items (md_report_get_checks (report)), ==, 0);
-  g_assert_nonnull (strstr (text, "Your settings work"));
-  g_assert_nonnull (strstr (html, "Your settings work"));
+  /* No check at all: nothing to say it works. */
+  g_assert_nonnull (strstr (text, "Mail Doctor cannot tell what is wrong"));
+  g_assert_nonnull (strstr (html, "Mail Doctor cannot tell what is wrong"));
   g_assert_nonnull (strstr (json, "\"findings\" : ["));
 }
 
@@ -275,8 +276,8 @@ test_findings_escaped (void)
   g_assert_null (strstr (lower, "<b>delist"));
   g_assert_nonnull (strstr (html, "&lt;img src=x onerror=alert(1)&gt; listed"));
 
-  /* The title comes from the cause, then the plan. */
-  g_assert_nonnull (strstr (text, "1. Your connection is on a spam blocklist"));
+  /* The verdict's title comes from the cause, then the plan. */
+  g_assert_nonnull (strstr (text, "\nYour connection is on a spam blocklist\n"));
   g_assert_true (strstr (text, "blocklist") < strstr (text, "What to do"));
   g_assert_nonnull (strstr (text, "1. <b>Delist</b>"));
 }
@@ -309,6 +310,18 @@ test_provider_message (void)
   g_assert_nonnull (strstr (message, "smtp.greeting: The server is busy"));
   g_assert_nonnull (strstr (message, "421"));
   g_assert_null (strstr (secret_message, CANARY));
+
+  /* A pasted reply starts with its code: it is named once. */
+  {
+    g_autoptr(MdReport) pasted = parse_ok ("{\"version\": 1, \"checks\": [{\"id\": "
+                                           "\"error.text\", \"status\": \"warn\", \"summary\": "
+                                           "\"Your error message\", \"evidence\": {\"code\": "
+                                           "\"421\", \"text\": \"421 4.7.0 Try again later\"}}]}");
+    g_autofree char *once = md_report_to_provider_message (pasted);
+
+    g_assert_nonnull (strstr (once, "Server reply: 421 4.7.0 Try again later"));
+    g_assert_null (strstr (once, "421 421"));
+  }
 }
 
 static void

@@ -217,13 +217,28 @@ class Expect:
         self.problems += shape
         if shape:
             return
-        # Problems found means findings, or a failed check no rule explains.
-        statuses = {c["status"] for c in self.run.report["checks"]}
-        problems = bool(self.run.report.get("findings")) or "fail" in statuses
-        if problems and self.run.rc != 1:
-            self.fail(f"problems were found but the exit status is {self.run.rc}, want 1")
-        if not problems and self.run.rc != 0:
-            self.fail(f"nothing was found but the exit status is {self.run.rc}, want 0")
+        # The exit status follows the verdict: 0 when the server works now,
+        # 1 for a problem found or one Mail Doctor cannot tell; what it only
+        # noticed (a broken SPF record on a working server) is no problem.
+        verdict = self.run.report.get("verdict")
+        if not isinstance(verdict, dict) or verdict.get("state") not in (
+                "works-now", "problem-found", "cannot-tell"):
+            self.fail(f"the report has no verdict with a state: {verdict!r}")
+            return
+        works = verdict["state"] == "works-now"
+        if "fail" in {c["status"] for c in self.run.report["checks"]
+                      if c.get("id") in SENDING_PATH} and works:
+            self.fail("a step of sending failed, yet the verdict is works-now")
+        if not works and self.run.rc != 1:
+            self.fail(f"the verdict is {verdict['state']} but the exit status is "
+                      f"{self.run.rc}, want 1")
+        if works and self.run.rc != 0:
+            self.fail(f"the verdict is works-now but the exit status is {self.run.rc}, want 0")
+
+
+# The steps of sending: one failing is never "works now".
+SENDING_PATH = ("dns.host", "net.connect", "smtp.greeting", "smtp.ehlo", "tls.handshake",
+                "tls.certificate", "smtp.auth", "smtp.send")
 
 
 def find_check(report, cid):

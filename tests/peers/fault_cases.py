@@ -155,6 +155,10 @@ def run_fault(tap, ctx, fault):
     tap.point(f"{fault.title}: the checks show it", raw.problems, notes(json_run))
     tap.point(f"{fault.title}: {verdict_name(fault)}", verdict(fault, json_run),
               notes(json_run))
+    # What the verdict said, for the log of every run, passing or not.
+    v = (json_run.report or {}).get("verdict") or {}
+    print(f"# verdict of {fault.title}: {v.get('state')} {v.get('cause')} "
+          f"{v.get('confidence')} {v.get('title')!r}", flush=True)
     tap.point(f"{fault.title}: --format text {text_name(fault)}",
               text_problems(fault, json_run, text_run), text_notes(text_run))
 
@@ -231,11 +235,11 @@ def plan_shape(report):
 
 def verdict_name(fault):
     if fault.cause is None:
-        return "no findings, exit status 0"
+        return "no findings, verdict works-now, exit status 0"
     also = "".join(f" and {c}" for c in fault.also)
     first = "/".join((fault.cause,) + fault.first)
-    return (f"findings[0] is {first}{also}, citing {fault.support}, with fixes; "
-            "exit status 1")
+    return (f"findings[0] and the verdict are {first}{also}, citing {fault.support}, with "
+            "fixes; exit status 1")
 
 
 def verdict(fault, run):
@@ -243,9 +247,29 @@ def verdict(fault, run):
         return ["no JSON report to look at"] + ([f"exit status {run.rc}"] if run.rc else [])
     found = findings_of(run.report)
     problems = [p for f in found for p in finding_shape(f)] + plan_shape(run.report)
+    problems += verdict_shape(fault, run.report.get("verdict"))
     if fault.cause is None:
         return problems + healthy_verdict(run, found)
     return problems + fault_verdict(fault, run, found)
+
+
+def verdict_shape(fault, v):
+    """The report's one answer: the fault's cause, or works-now for a healthy server."""
+    if not isinstance(v, dict):
+        return ["the report has no verdict"]
+    problems = [f"verdict.{k} is missing" for k in
+                ("state", "cause", "confidence", "title", "explanation", "evidence",
+                 "also_noticed") if k not in v]
+    if fault.cause is None:
+        if v.get("state") != "works-now":
+            problems.append(f"verdict {v.get('state')}/{v.get('cause')}, want works-now")
+        return problems
+    if v.get("state") != "problem-found" or v.get("cause") not in (fault.cause,) + fault.first:
+        problems.append(f"verdict {v.get('state')}/{v.get('cause')}, want problem-found/"
+                        f"{fault.cause}")
+    if not v.get("evidence"):
+        problems.append("the verdict gives no evidence")
+    return problems
 
 
 def healthy_verdict(run, found):
@@ -283,14 +307,13 @@ def fault_verdict(fault, run, found):
 # --- the text a person reads ------------------------------------------------
 
 HEALTHY_HEADLINE = "Your settings work"
-PROBLEMS_HEADLINE = "We found"
 WHAT_TO_DO = "What to do"
 
 
 def text_name(fault):
     if fault.cause is None:
         return f"says \"{HEALTHY_HEADLINE}\", exit status 0"
-    return "names the cause first, then what to do (fix titles numbered)"
+    return "leads with the verdict, then what to do (fix titles numbered)"
 
 
 def text_problems(fault, json_run, text_run):
@@ -299,37 +322,31 @@ def text_problems(fault, json_run, text_run):
     text = text_run.stdout
     if fault.cause is None:
         problems = [] if HEALTHY_HEADLINE in text else [f"no {HEALTHY_HEADLINE!r}"]
-        if PROBLEMS_HEADLINE in text:
-            problems.append(f"a healthy server's text says {PROBLEMS_HEADLINE!r}")
+        if WHAT_TO_DO in text:
+            problems.append(f"a healthy server's text says {WHAT_TO_DO!r}")
         return problems + ([] if text_run.rc == 0 else [f"exit status {text_run.rc}, want 0"])
-    titles = [f.get("title") for f in findings_of(json_run.report)]
+    v = (json_run.report or {}).get("verdict") or {}
+    title = v.get("title")
     fix_titles = [x.get("title") for x in fixes_of(json_run.report)]
-    if not titles or not all(isinstance(t, str) and t for t in titles + fix_titles):
-        return ["the JSON run gave no findings (or untitled ones) to look for"]
-    problems = cause_first(text, titles)
-    problems += fixes_follow(text, text.find(titles[0]), fix_titles)
+    if not title or not all(isinstance(t, str) and t for t in fix_titles):
+        return ["the JSON run gave no verdict title (or untitled fixes) to look for"]
+    problems = verdict_first(text, title, findings_of(json_run.report))
+    problems += fixes_follow(text, text.find(title), fix_titles)
     if text_run.rc != 1:
         problems.append(f"exit status {text_run.rc}, want 1")
     return problems
 
 
-def cause_first(text, titles):
-    """The headline, then the first finding's title before any other's."""
-    first = text.find(titles[0])
+def verdict_first(text, title, found):
+    """The verdict's title leads, before anything a finding says."""
+    first = text.find(title)
     if first < 0:
-        return [f"the first finding's title {titles[0]!r} is not in the text"]
+        return [f"the verdict's title {title!r} is not in the text"]
     problems = []
-    headline = text.find(PROBLEMS_HEADLINE)
-    if not 0 <= headline < first:
-        problems.append(f"no {PROBLEMS_HEADLINE!r} headline before {titles[0]!r}")
-    for title in titles[1:]:
-        if title == titles[0]:
-            continue
-        at = text.find(title)
-        if at < 0:
-            problems.append(f"the finding title {title!r} is not in the text")
-        elif at < first:
-            problems.append(f"{title!r} comes before the first finding {titles[0]!r}")
+    for f in found:
+        at = text.find(f.get("explanation") or "\0")
+        if 0 <= at < first:
+            problems.append(f"a finding ({f.get('cause')}) comes before the verdict {title!r}")
     return problems
 
 
