@@ -319,8 +319,8 @@ dup_answering_ports (const Input *in)
   return list[0] != NULL ? g_strjoinv (", ", list) : NULL;
 }
 
-/* A port that turns the connection down is the port the user typed, not
- * necessarily a server that is down. */
+/* A port that turns the connection down, or never answers, is the port
+ * the user typed, not necessarily a server that is down. */
 static void
 name_refused_port (MdVerdict   *self,
                    const Input *in)
@@ -329,11 +329,31 @@ name_refused_port (MdVerdict   *self,
   const char *port = connect != NULL ? md_check_get_evidence (connect, "port") : NULL;
   g_autofree char *answering = NULL;
 
-  if (connect == NULL || md_check_get_status (connect) != MD_CHECK_STATUS_FAIL ||
-      g_strcmp0 (md_check_get_evidence (connect, "error"), "refused") != 0 || port == NULL)
+  const char *error = connect != NULL ? md_check_get_evidence (connect, "error") : NULL;
+
+  if (connect == NULL || md_check_get_status (connect) != MD_CHECK_STATUS_FAIL || port == NULL)
     return;
 
   answering = dup_answering_ports (in);
+
+  /* Silence on the port, and on every other: the port, said plainly.
+   * With another port answering, the finding already names both. */
+  if (g_strcmp0 (error, "timeout") == 0 && answering == NULL)
+    {
+      g_free (self->title);
+      /* Translators: %s is a port number, such as 587. */
+      self->title = g_strdup_printf (_("Nothing answers on port %s"), port);
+      g_free (self->explanation);
+      self->explanation = g_strdup_printf (_("Nothing answered on port %s, the port your mail "
+                                             "program is set to use, and none of the usual "
+                                             "mail ports answered either. A firewall or your "
+                                             "internet provider may drop the connection, or "
+                                             "the server is down."), port);
+      return;
+    }
+  if (g_strcmp0 (error, "refused") != 0)
+    return;
+
   g_free (self->title);
   /* Translators: %s is a port number, such as 587. */
   self->title = g_strdup_printf (_("Port %s does not take connections"), port);

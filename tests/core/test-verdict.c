@@ -460,6 +460,25 @@ test_filtered_port (Fixture       *f,
   assert_said_once (v);
 }
 
+/* Silence on every port: the port the user typed is named. */
+static void
+test_filtered_everywhere (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(MdVerdict) v = NULL;
+
+  add_healthy (f);
+  set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_FAIL, "25", "silent", "465", "silent",
+             "587", "silent", "2525", "silent", NULL);
+  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "587", "error", "timeout",
+             NULL);
+  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  v = verdict (f);
+
+  assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_NETWORK_BLOCKED);
+  g_assert_cmpstr (md_verdict_get_title (v), ==, "Nothing answers on port 587");
+}
+
 static void
 test_unreachable (Fixture       *f,
                   gconstpointer  data)
@@ -675,6 +694,7 @@ main (int   argc,
   ADD ("refused-port", test_refused_port);
   ADD ("refused-port-other-answers", test_refused_port_other_answers);
   ADD ("filtered-port", test_filtered_port);
+  ADD ("filtered-everywhere", test_filtered_everywhere);
   ADD ("unreachable", test_unreachable);
   ADD ("host-not-found", test_host_not_found);
   ADD ("starttls-not-offered", test_starttls_not_offered);
