@@ -162,7 +162,9 @@ append_html_conclusions (MdReport *self,
 
   append_html_verdict (self, out);
 
-  if (g_list_model_get_n_items (fixes) == 0)
+  /* As in the text: no plan for a server that works now. */
+  if (g_list_model_get_n_items (fixes) == 0 ||
+      md_verdict_get_state (md_report_get_verdict (self)) == MD_VERDICT_STATE_WORKS_NOW)
     return;
 
   append_element (out, "<h2>", _("What to do, in this order"), "</h2>\n<ol>\n");

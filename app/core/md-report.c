@@ -889,7 +889,10 @@ md_report_to_text (MdReport *self,
 
   append_title (self, out);
   _md_report_append_verdict_text (self, out);
-  _md_report_append_fixes_text (self, out);
+  /* A server that works now needs no plan, even if a pasted error pointed
+   * to a cause: the verdict set that aside. */
+  if (md_verdict_get_state (md_report_get_verdict (self)) != MD_VERDICT_STATE_WORKS_NOW)
+    _md_report_append_fixes_text (self, out);
   append_checks (self, out, unicode);
   append_transcript (self, out);
 

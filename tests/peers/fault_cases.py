@@ -38,6 +38,7 @@ SIZE_LIMIT = "1000000"
 MESSAGE_SIZE = "5M"
 UNAUTHENTICATED = ("421 4.7.26 This mail has been rate limited because it is "
                    "unauthenticated")
+GENERIC_421 = "421 Service not available, closing transmission channel"
 TIMEOUT = 10
 # Port 25 is silent: the run ends at this deadline, not at the peer.
 DROPPED_TIMEOUT = 3
@@ -89,6 +90,7 @@ class Fault:
     first: tuple = ()             # other causes allowed first
     timeout: int = TIMEOUT
     password: str = None          # a password the output must never show
+    headline: str = "Your settings work"  # a healthy server's verdict title
 
 
 # --- running ----------------------------------------------------------------
@@ -263,6 +265,8 @@ def verdict_shape(fault, v):
     if fault.cause is None:
         if v.get("state") != "works-now":
             problems.append(f"verdict {v.get('state')}/{v.get('cause')}, want works-now")
+        if v.get("title") != fault.headline:
+            problems.append(f"verdict title {v.get('title')!r}, want {fault.headline!r}")
         return problems
     if v.get("state") != "problem-found" or v.get("cause") not in (fault.cause,) + fault.first:
         problems.append(f"verdict {v.get('state')}/{v.get('cause')}, want problem-found/"
@@ -306,13 +310,12 @@ def fault_verdict(fault, run, found):
 
 # --- the text a person reads ------------------------------------------------
 
-HEALTHY_HEADLINE = "Your settings work"
 WHAT_TO_DO = "What to do"
 
 
 def text_name(fault):
     if fault.cause is None:
-        return f"says \"{HEALTHY_HEADLINE}\", exit status 0"
+        return f"says \"{fault.headline}\", exit status 0"
     return "leads with the verdict, then what to do (fix titles numbered)"
 
 
@@ -321,7 +324,7 @@ def text_problems(fault, json_run, text_run):
         return ["the CLI did not finish"]
     text = text_run.stdout
     if fault.cause is None:
-        problems = [] if HEALTHY_HEADLINE in text else [f"no {HEALTHY_HEADLINE!r}"]
+        problems = [] if fault.headline in text else [f"no {fault.headline!r}"]
         if WHAT_TO_DO in text:
             problems.append(f"a healthy server's text says {WHAT_TO_DO!r}")
         return problems + ([] if text_run.rc == 0 else [f"exit status {text_run.rc}, want 0"])
@@ -643,6 +646,11 @@ def all_faults(ctx):
               + skipping("rep.client-ip", "rep.dnsbl", "rep.dnsbl-server",
                          "rep.dnsbl-domain", "auth.spf", "auth.dkim", "auth.dmarc"),
               None, None, healthy_lab, healthy_oracle),
+        # A generic 421 pasted, and a server that works: no cause made up.
+        Fault("9c. healthy smtp-sink on 587, a pasted 421 that gives no reason",
+              ("sink-587",), account(ctx, "sink-587") + skipping()
+              + ["--error-text", GENERIC_421],
+              None, None, healthy, healthy_oracle, headline="Your server works now"),
     ]
 
 
