@@ -414,7 +414,8 @@ decide_works_now (MdVerdict   *self,
     {
       self->title = g_strdup (_("Your settings work"));
       self->explanation = g_strdup (_("Mail Doctor reached your mail server, and every step "
-                                      "it tried worked."));
+                                      "it tried worked. If a message still waits in your "
+                                      "outbox, send it again."));
       return;
     }
 

@@ -27,6 +27,8 @@ struct _MdResultsPage
   AdwExpanderRow  *checks_row;
   GtkWidget       *findings_group;
   GtkListBox      *findings_list;
+  GtkWidget       *noticed_group;
+  GtkListBox      *noticed_list;
   GtkWidget       *fix_button;
   GtkWidget       *opened_box;
   GtkWidget       *save_button;
@@ -93,6 +95,8 @@ md_results_page_class_init (MdResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdResultsPage, checks_row);
   gtk_widget_class_bind_template_child (widget_class, MdResultsPage, findings_group);
   gtk_widget_class_bind_template_child (widget_class, MdResultsPage, findings_list);
+  gtk_widget_class_bind_template_child (widget_class, MdResultsPage, noticed_group);
+  gtk_widget_class_bind_template_child (widget_class, MdResultsPage, noticed_list);
   gtk_widget_class_bind_template_child (widget_class, MdResultsPage, fix_button);
   gtk_widget_class_bind_template_child (widget_class, MdResultsPage, opened_box);
   gtk_widget_class_bind_template_child (widget_class, MdResultsPage, save_button);
@@ -113,31 +117,31 @@ md_results_page_init (MdResultsPage *self)
   md_page_set_title (MD_PAGE (self), C_("page title", "Results"));
 }
 
-/* The headline is the core's; the icon and the sentence under it say how
- * bad it is, so that a glance is enough. */
+/* The verdict is the core's: its title, its explanation, and an icon that
+ * says at a glance whether anything is wrong. */
 static void
 show_headline (MdResultsPage *self)
 {
-  g_autofree char *headline = md_report_dup_headline (self->report);
-  guint n_findings = g_list_model_get_n_items (md_report_get_findings (self->report));
-  const char *icon_name = "emblem-ok-symbolic";
-  const char *description =
-    _("Mail Doctor reached your server and it answered normally. "
-      "If a message still waits in your outbox, send it again.");
+  MdVerdict *verdict = md_report_get_verdict (self->report);
+  /* The description is markup; the explanation may quote a server. */
+  g_autofree char *description = g_markup_escape_text (md_verdict_get_explanation (verdict), -1);
+  const char *icon_name;
 
-  if (md_report_count_status (self->report, MD_CHECK_STATUS_FAIL) > 0)
+  switch (md_verdict_get_state (verdict))
     {
+    case MD_VERDICT_STATE_WORKS_NOW:
+      icon_name = "emblem-ok-symbolic";
+      break;
+    case MD_VERDICT_STATE_PROBLEM_FOUND:
       icon_name = "dialog-warning-symbolic";
-      description = _("Here is what is wrong, the most likely cause first. "
-                      "Open one to see how Mail Doctor knows.");
-    }
-  else if (n_findings > 0)
-    {
-      icon_name = "dialog-information-symbolic";
-      description = _("Sending works, but something here may cause trouble later.");
+      break;
+    case MD_VERDICT_STATE_CANNOT_TELL:
+    default:
+      icon_name = "dialog-question-symbolic";
+      break;
     }
 
-  adw_status_page_set_title (self->status_page, headline);
+  adw_status_page_set_title (self->status_page, md_verdict_get_title (verdict));
   adw_status_page_set_icon_name (self->status_page, icon_name);
   adw_status_page_set_description (self->status_page, description);
 }
@@ -147,18 +151,69 @@ create_finding_row (gpointer item,
                     gpointer user_data)
 {
   MdResultsPage *self = MD_RESULTS_PAGE (user_data);
+  GtkWidget *row = md_finding_row_new (MD_FINDING (item), md_report_get_checks (self->report));
 
-  return md_finding_row_new (MD_FINDING (item), md_report_get_checks (self->report));
+  /* The cause and its explanation head the page already: the row is the
+   * evidence, one click away, and says nothing twice. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("The checks that show it"));
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row),
+                                 _("What each step of the check saw, with the technical detail"));
+
+  return row;
 }
 
+/* Only the verdict's cause, with the checks that show it one click away:
+ * the findings it set aside are not shown as problems beside it. */
 static void
 show_findings (MdResultsPage *self)
 {
+  MdVerdict *verdict = md_report_get_verdict (self->report);
   GListModel *findings = md_report_get_findings (self->report);
+  g_autoptr(GListStore) shown = g_list_store_new (MD_TYPE_FINDING);
 
-  gtk_list_box_bind_model (self->findings_list, findings,
+  for (guint i = 0; i < g_list_model_get_n_items (findings) &&
+                    md_verdict_get_state (verdict) == MD_VERDICT_STATE_PROBLEM_FOUND; i++)
+    {
+      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
+
+      if (md_finding_get_cause (finding) == md_verdict_get_cause (verdict))
+        {
+          g_list_store_append (shown, finding);
+          break;
+        }
+    }
+
+  gtk_list_box_bind_model (self->findings_list, G_LIST_MODEL (shown),
                            create_finding_row, self, NULL);
-  gtk_widget_set_visible (self->findings_group, g_list_model_get_n_items (findings) > 0);
+  gtk_widget_set_visible (self->findings_group,
+                          g_list_model_get_n_items (G_LIST_MODEL (shown)) > 0);
+}
+
+/* What was only noticed, with an information icon: never a problem. */
+static void
+show_noticed (MdResultsPage *self)
+{
+  GPtrArray *notes = md_verdict_get_also_noticed (md_report_get_verdict (self->report));
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->noticed_list))) != NULL)
+    gtk_list_box_remove (self->noticed_list, child);
+
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const MdVerdictNote *note = notes->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Noticed"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), note->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), note->text);
+      gtk_list_box_append (self->noticed_list, row);
+    }
+  gtk_widget_set_visible (self->noticed_group, notes->len > 0);
 }
 
 static void
@@ -206,6 +261,17 @@ show_transcript (MdResultsPage *self)
   gtk_widget_set_visible (self->transcript_row, length > 0);
 }
 
+static void
+scroll_to_top (MdResultsPage *self)
+{
+  /* The status page scrolls its content itself. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->status_page));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child)),
+                                0);
+}
+
 /**
  * md_results_page_set_report:
  * @read_only: an opened report, which cannot be checked again
@@ -224,8 +290,13 @@ md_results_page_set_report (MdResultsPage *self,
 
   show_headline (self);
   show_findings (self);
+  show_noticed (self);
   show_checks (self);
   show_transcript (self);
+  /* Every run opens as the first did: at the top, with rows collapsed. */
+  adw_expander_row_set_expanded (self->checks_row, FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->transcript_row), FALSE);
+  scroll_to_top (self);
   gtk_widget_set_visible (self->opened_box, read_only);
   gtk_widget_set_visible (self->fix_button,
                           g_list_model_get_n_items (md_report_get_fixes (report)) > 0);

@@ -891,8 +891,10 @@ class Scenario:
         return labels[0] if labels else ""
 
     def findings(self):
-        """The titles of the findings, in order (first label of each row)."""
-        found = self.app.find_all(self.P.ROLE_LIST, "What we found", root=self.app.page())
+        """The titles of the rows that show the verdict's evidence, in order
+        (first label of each row)."""
+        found = self.app.find_all(self.P.ROLE_LIST, "How Mail Doctor knows",
+                                  root=self.app.page())
         if not found:
             return []
         rows = [found[0].getChildAtIndex(i) for i in range(found[0].childCount)]
