@@ -99,7 +99,8 @@ is_working (MdDonePage *self)
   MdCheckStatus status;
 
   if (self->last_check == NULL)
-    return md_report_count_status (self->report, MD_CHECK_STATUS_FAIL) == 0;
+    return md_verdict_get_state (md_report_get_verdict (self->report)) ==
+           MD_VERDICT_STATE_WORKS_NOW;
 
   status = md_check_get_status (self->last_check);
 
@@ -126,22 +127,15 @@ show_outcome (MdDonePage *self)
       "works, and you can send your provider what it found."));
 }
 
+/* The verdict, once: never a cause it set aside. */
 static void
 show_found (MdDonePage *self)
 {
-  GListModel *findings = md_report_get_findings (self->report);
-  g_autoptr(GString) text = g_string_new (NULL);
+  MdVerdict *verdict = md_report_get_verdict (self->report);
 
-  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
-    {
-      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
-
-      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", md_finding_get_title (finding));
-    }
-  if (text->len == 0)
-    g_string_append (text, _("No problems"));
-
-  adw_action_row_set_subtitle (self->found_row, text->str);
+  adw_action_row_set_subtitle (self->found_row,
+                               md_verdict_get_state (verdict) == MD_VERDICT_STATE_WORKS_NOW
+                               ? _("No problems") : md_verdict_get_title (verdict));
 }
 
 static void
