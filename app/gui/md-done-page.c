@@ -34,6 +34,8 @@ struct _MdDonePage
   GtkListBox     *summary_list;
   AdwActionRow   *tried_row;
   GtkButton      *watch_button;
+  GtkWidget      *check_button;
+  GtkWidget      *settings_button;
   GtkWidget      *watching_box;
   GtkSpinner     *watching_spinner;
 };
@@ -81,6 +83,8 @@ md_done_page_class_init (MdDonePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, summary_list);
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, tried_row);
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, watch_button);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, settings_button);
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, watching_box);
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, watching_spinner);
 }
@@ -107,6 +111,37 @@ is_working (MdDonePage *self)
   return status == MD_CHECK_STATUS_PASS || status == MD_CHECK_STATUS_WARN;
 }
 
+/* Waiting fixes a busy or limiting server, one that is down, a network
+ * that is out, a spam deferral, and may fix what Mail Doctor cannot tell;
+ * it never fixes a setting, a password or a message too large. */
+static gboolean
+waiting_can_help (MdDonePage *self)
+{
+  MdVerdict *verdict = md_report_get_verdict (self->report);
+
+  if (md_verdict_get_state (verdict) == MD_VERDICT_STATE_CANNOT_TELL)
+    return TRUE;
+
+  switch (md_verdict_get_cause (verdict))
+    {
+    case MD_CAUSE_SERVER_BUSY:
+    case MD_CAUSE_RATE_LIMITED:
+    case MD_CAUSE_SERVER_DOWN:
+    case MD_CAUSE_NETWORK_BLOCKED:
+    case MD_CAUSE_SPAM_SUSPECTED:
+      return TRUE;
+    case MD_CAUSE_BLOCKLISTED:
+    case MD_CAUSE_SETTINGS_WRONG:
+    case MD_CAUSE_AUTH_FAILED:
+    case MD_CAUSE_TLS_PROBLEM:
+    case MD_CAUSE_MESSAGE_TOO_LARGE:
+    case MD_CAUSE_SENDER_AUTH_MISSING:
+    case MD_CAUSE_UNKNOWN:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 show_outcome (MdDonePage *self)
 {
@@ -121,10 +156,17 @@ show_outcome (MdDonePage *self)
 
   adw_status_page_set_icon_name (self->status_page, "dialog-warning-symbolic");
   adw_status_page_set_title (self->status_page, _("Still stuck?"));
-  adw_status_page_set_description (self->status_page, self->read_only ?
-    _("Send the mail provider what Mail Doctor found: it can see what its server does.") :
-    _("It may be on your provider’s side. Mail Doctor can keep checking and tell you when it "
-      "works, and you can send your provider what it found."));
+  if (self->read_only)
+    adw_status_page_set_description (self->status_page,
+      _("Send the mail provider what Mail Doctor found: it can see what its server does."));
+  else if (waiting_can_help (self))
+    adw_status_page_set_description (self->status_page,
+      _("It may be on your provider’s side. Mail Doctor can keep checking and tell you when it "
+        "works, and you can send your provider what it found."));
+  else
+    adw_status_page_set_description (self->status_page,
+      _("Waiting will not fix this. Change your settings and check again; if that does not "
+        "help, send your provider what Mail Doctor found."));
 }
 
 /* The verdict, once: never a cause it set aside. */
@@ -193,7 +235,11 @@ static void
 show_watch (MdDonePage *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->watch_button),
-                          !self->read_only && (self->watching || !is_working (self)));
+                          !self->read_only &&
+                          (self->watching || (!is_working (self) && waiting_can_help (self))));
+  /* Checking again needs the account itself, which an opened report lacks. */
+  gtk_widget_set_visible (self->check_button, !self->read_only && !self->watching);
+  gtk_widget_set_visible (self->settings_button, !self->read_only && !self->watching);
   gtk_button_set_label (self->watch_button,
                         self->watching ? _("Stop watching") : _("Tell me when it works"));
   if (self->watching)

@@ -227,6 +227,8 @@ add_window_actions (GtkWidget *window)
     { .name = "done" },
     { .name = "watch" },
     { .name = "copy-for-provider" },
+    { .name = "check" },
+    { .name = "start" },
   };
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
 

@@ -49,6 +49,8 @@ add_window_actions (Fixture *fixture)
 {
   static const GActionEntry entries[] = {
     { .name = "watch" },
+    { .name = "check" },
+    { .name = "start" },
     { .name = "copy-for-provider" },
     { .name = "save-report" },
   };
@@ -247,8 +249,35 @@ test_read_only (Fixture       *fixture,
   g_assert_cmpstr (headline (fixture), ==, "Still stuck?");
   g_assert_null (summary (fixture, "Steps tried"));
   g_assert_false (md_test_button_shown (fixture->page, "Tell me when it works"));
+  /* Checking again needs the account itself, which an opened report lacks. */
+  g_assert_false (md_test_button_shown (fixture->page, "Check again"));
+  g_assert_false (md_test_button_shown (fixture->page, "Change settings"));
   g_assert_true (md_test_button_shown (fixture->page, "Copy for my provider"));
   g_assert_true (md_test_button_shown (fixture->page, "Save report"));
+}
+
+/* Waiting cannot fix a setting: no offer to watch, but the ways to fix
+ * and check again are there. */
+static const char settings_json[] =
+  "{'version': 1,"
+  " 'checks': ["
+  "  {'id': 'dns.host', 'status': 'fail', 'summary': 'The server name does not exist',"
+  "   'evidence': {'error': 'not-found'}}],"
+  " 'findings': ["
+  "  {'cause': 'settings-wrong', 'confidence': 0.9, 'checks': ['dns.host'],"
+  "   'explanation': 'The server name is mistyped.', 'fixes': ['verify-settings']}],"
+  " 'fixes': [], 'transcript': []}";
+
+static void
+test_waiting_cannot_help (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_assert_cmpstr (headline (fixture), ==, "Still stuck?");
+  g_assert_cmpstr (summary (fixture, "What we found"), ==,
+                   "Your mail program’s settings are wrong");
+  g_assert_false (md_test_button_shown (fixture->page, "Tell me when it works"));
+  g_assert_true (md_test_button_shown (fixture->page, "Check again"));
+  g_assert_true (md_test_button_shown (fixture->page, "Change settings"));
 }
 
 static void
@@ -256,9 +285,12 @@ test_actions (Fixture       *fixture,
               gconstpointer  data)
 {
   static const char * const labels[] = {
-    "Tell me when it works", "Copy for my provider", "Save report"
+    "Tell me when it works", "Check again", "Change settings", "Copy for my provider",
+    "Save report"
   };
-  static const char * const actions[] = { "watch", "copy-for-provider", "save-report" };
+  static const char * const actions[] = {
+    "watch", "check", "start", "copy-for-provider", "save-report"
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     g_signal_emit_by_name (md_test_find_button (fixture->page, labels[i]), "clicked");
@@ -319,9 +351,23 @@ make_fixed_page (gconstpointer json)
   return GTK_WIDGET (page);
 }
 
+static GtkWidget *
+make_stuck_page (gconstpointer json)
+{
+  g_autoptr(MdReport) report = md_test_load_report (json);
+  MdDonePage *page = g_object_new (MD_TYPE_DONE_PAGE, NULL);
+
+  md_done_page_set_report (page, report, FALSE);
+  md_done_page_set_progress (page, 0, NULL);
+
+  return GTK_WIDGET (page);
+}
+
 static void
 test_screenshots (void)
 {
+  md_test_shoot_page ("done-stuck", make_stuck_page, stuck_json);
+  md_test_shoot_page ("done-settings", make_stuck_page, settings_json);
   md_test_shoot_page ("done-watching", make_watching_page, stuck_json);
   md_test_shoot_page ("done-fixed", make_fixed_page, stuck_json);
 }
@@ -343,6 +389,7 @@ main (int   argc,
   ADD ("healthy", healthy_json, test_healthy);
   ADD ("watching", NULL, test_watching);
   ADD ("read-only", NULL, test_read_only);
+  ADD ("waiting-cannot-help", settings_json, test_waiting_cannot_help);
   ADD ("actions", NULL, test_actions);
   ADD ("keyboard", NULL, test_keyboard);
 
