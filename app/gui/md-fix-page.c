@@ -266,7 +266,9 @@ static void
 show_step (MdFixPage *self)
 {
   g_autoptr(MdFix) fix = g_list_model_get_item (md_report_get_fixes (self->report), self->step);
-  g_autofree char *position = g_strdup_printf (_("Step %u of %u"), self->step + 1,
+  /* Translators: which fix of the plan this is; its steps are numbered
+   * inside it. */
+  g_autofree char *position = g_strdup_printf (_("Fix %u of %u"), self->step + 1,
                                                count_steps (self));
 
   if (!self->checking)
@@ -310,13 +312,29 @@ back_cb (GtkWidget  *widget,
          const char *action_name,
          GVariant   *parameter)
 {
-  MdFixPage *self = MD_FIX_PAGE (widget);
+  md_fix_page_go_back (MD_FIX_PAGE (widget));
+}
+
+/**
+ * md_fix_page_go_back:
+ *
+ * What the window's one back button does on this page: the fix before,
+ * while there is one.
+ *
+ * Returns: whether there was a fix before to go back to
+ */
+gboolean
+md_fix_page_go_back (MdFixPage *self)
+{
+  g_return_val_if_fail (MD_IS_FIX_PAGE (self), FALSE);
 
   if (self->step == 0)
-    return;
+    return FALSE;
 
   self->step--;
   show_step (self);
+
+  return TRUE;
 }
 
 static void

@@ -36,5 +36,8 @@ const char *md_fix_page_get_mail_program (MdFixPage *self);
  * the newest result (NULL before the first *Check again*). */
 guint       md_fix_page_get_n_tried      (MdFixPage *self);
 MdCheck    *md_fix_page_get_last_check   (MdFixPage *self);
+/* The window's back button on this page: the fix before, while there is
+ * one; FALSE on the first, where back leaves the page. */
+gboolean    md_fix_page_go_back          (MdFixPage *self);
 
 G_END_DECLS

@@ -264,10 +264,13 @@ back_action (GtkWidget  *widget,
 {
   MdWindow *self = MD_WINDOW (widget);
 
-  /* Leaving the checking page stops the checks, as Cancel does. */
+  /* Leaving the checking page stops the checks, as Cancel does. On the fix
+   * page, back is the fix before, then the results: one back button, one
+   * meaning. */
   if (self->running)
     cancel_action (widget, "win.cancel", NULL);
-  else
+  else if (g_strcmp0 (md_window_get_page (self), PAGE_FIX) != 0 ||
+           !md_fix_page_go_back (self->fix_page))
     go_back (self);
 }
 

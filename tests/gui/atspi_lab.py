@@ -913,17 +913,17 @@ class Scenario:
     # The fix steps
 
     def current_step(self, page):
-        """(k, n) of the "Step k of n" the fix page shows."""
-        text = self.app.wait_text(lambda t: re.fullmatch(r"Step \d+ of \d+", t), 5.0,
-                                  "'Step k of n'", root=page)
+        """(k, n) of the "Fix k of n" the fix page shows."""
+        text = self.app.wait_text(lambda t: re.fullmatch(r"Fix \d+ of \d+", t), 5.0,
+                                  "'Fix k of n'", root=page)
         k, n = re.findall(r"\d+", text)
         return int(k), int(n)
 
     def next_step(self, page, k, n):
         """Next, then waits for the step after k to be shown."""
         self.press("Next", root=page)
-        self.app.wait_text(lambda t: t == f"Step {k + 1} of {n}", 5.0,
-                           f"'Step {k + 1} of {n}'", root=page)
+        self.app.wait_text(lambda t: t == f"Fix {k + 1} of {n}", 5.0,
+                           f"'Fix {k + 1} of {n}'", root=page)
 
     def finish_steps(self):
         """Next to the last step, whose button reads Done; Done to the done page."""

@@ -274,15 +274,15 @@ def finish_by_keyboard(app, keyboard):
     """Next (Space) until the last step, then Done."""
     P = app.pyatspi
     page = app.page()
-    text = app.wait_text(lambda t: re.fullmatch(r"Step \d+ of \d+", t), 5.0, "'Step k of n'",
+    text = app.wait_text(lambda t: re.fullmatch(r"Fix \d+ of \d+", t), 5.0, "'Fix k of n'",
                          root=page)
     k, n = (int(v) for v in re.findall(r"\d+", text))
     if k < n:
         keyboard.tab_to(P.ROLE_PUSH_BUTTON, "Next")
         for i in range(k, n):
             keyboard.press(atspi_lab.KEYSYM_SPACE)
-            app.wait_text(lambda t: t == f"Step {i + 1} of {n}", 5.0,
-                          f"'Step {i + 1} of {n}'", root=page)
+            app.wait_text(lambda t: t == f"Fix {i + 1} of {n}", 5.0,
+                          f"'Fix {i + 1} of {n}'", root=page)
     done = app.find(P.ROLE_PUSH_BUTTON, "Done", root=page)
     if keyboard.focus is None or key_of(keyboard.focus) != key_of(done):
         keyboard.tab_to(P.ROLE_PUSH_BUTTON, "Done")
