@@ -23,7 +23,8 @@
 #   1. 421 peer: Start, the account, Check, the results' headline and first
 #      finding, the fix steps (Next, Back, Check again), Save report through
 #      GTK's file chooser (the path typed into its Name entry), and the JSON.
-#   2. healthy peer: the headline reads "Your settings work".
+#   2. healthy peer: the headline reads "Your settings work"; a port nothing
+#      listens on: the headline names that port, with one cause.
 #   3. silent peer: Cancel on the checking page returns to the account page
 #      within 2 s.
 #   4. screenshots of every page (welcome, account, checking, results, fix,
@@ -177,6 +178,31 @@ def scenario_healthy(tap, desktop, args, ns, ports):
                 f"findings: {s.findings()}"
             return f"headline: {text}"
         s.step("the headline reads 'Your settings work'", headline)
+
+
+# Scenario 2b: a closed port, named as such (the verdict), not "the server is down"
+
+CLOSED_PORT = 21009
+
+
+def scenario_closed_port(tap, desktop, args, ns):
+    with scenario(tap, desktop, args, ns, "closed port") as s:
+        if not s.step("Start, an account on a port nothing listens on, Check: the results come",
+                      lambda: f"the check took {s.run_check(CLOSED_PORT):.1f} s"):
+            return
+
+        def headline():
+            text = s.headline()
+            assert text == f"Port {CLOSED_PORT} does not take connections", \
+                f"the headline reads {text!r}"
+            return f"headline: {text}"
+        s.step("the headline names the port the user typed", headline)
+
+        def one_cause():
+            titles = s.findings()
+            assert titles == ["The checks that show it"], f"the evidence rows read {titles!r}"
+            return f"evidence: {titles}"
+        s.step("one cause, its evidence one click away", one_cause)
 
 
 # Scenario 3: Cancel against a silent peer
@@ -502,6 +528,7 @@ def main_run(args, ns, workdir):
         tap.point(f"Xvfb {desktop.env['DISPLAY']}, the session bus and the AT-SPI bus are up")
         scenario_busy(tap, desktop, args, ns, ports, workdir)
         scenario_healthy(tap, desktop, args, ns, ports)
+        scenario_closed_port(tap, desktop, args, ns)
         scenario_cancel(tap, desktop, args, ns, ports)
         for style, options in STYLES:
             scenario_screenshots(tap, desktop, args, ns, ports, style, options)
