@@ -318,7 +318,9 @@ rule_dns (Rules *r)
 static void
 rule_silent_greeting (Rules *r)
 {
-  static const char * const fixes[] = { "retry-later", "antivirus-tls", "check-network",
+  /* In the order the verdict ranks the causes: what holds the port, the
+   * network, then the server. */
+  static const char * const fixes[] = { "antivirus-tls", "check-network", "retry-later",
                                         "check-server-status", NULL };
 
   if (!has_status (r, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL) ||

@@ -24,7 +24,8 @@
 #      finding, the fix steps (Next, Back, Check again), Save report through
 #      GTK's file chooser (the path typed into its Name entry), and the JSON.
 #   2. healthy peer: the headline reads "Your settings work"; a port nothing
-#      listens on: the headline names that port, with one cause.
+#      listens on: the headline names that port, with one cause; a server
+#      that never greets: "The server took the connection and said nothing".
 #   3. silent peer: Cancel on the checking page returns to the account page
 #      within 2 s.
 #   4. screenshots of every page (welcome, account, checking, results, fix,
@@ -203,6 +204,20 @@ def scenario_closed_port(tap, desktop, args, ns):
             assert titles == ["The checks that show it"], f"the evidence rows read {titles!r}"
             return f"evidence: {titles}"
         s.step("one cause, its evidence one click away", one_cause)
+
+
+def scenario_silent_results(tap, desktop, args, ns, ports):
+    with scenario(tap, desktop, args, ns, "silent peer, to the end") as s:
+        if not s.step("Check against a server that never greets: the results come",
+                      lambda: f"the check took {s.run_check(ports['sink-silent']):.1f} s"):
+            return
+
+        def headline():
+            text = s.headline()
+            assert text == "The server took the connection and said nothing", \
+                f"the headline reads {text!r}"
+            return f"headline: {text}"
+        s.step("the headline says the server took the connection and said nothing", headline)
 
 
 # Scenario 3: Cancel against a silent peer
@@ -529,6 +544,7 @@ def main_run(args, ns, workdir):
         scenario_busy(tap, desktop, args, ns, ports, workdir)
         scenario_healthy(tap, desktop, args, ns, ports)
         scenario_closed_port(tap, desktop, args, ns)
+        scenario_silent_results(tap, desktop, args, ns, ports)
         scenario_cancel(tap, desktop, args, ns, ports)
         for style, options in STYLES:
             scenario_screenshots(tap, desktop, args, ns, ports, style, options)
