@@ -420,10 +420,11 @@ decide_works_now (MdVerdict   *self,
     }
 
   self->title = g_strdup (_("Your server works now"));
-  self->explanation = g_strdup (_("Your server works now: the error was temporary, or it came "
-                                  "from a later step, such as sending to one recipient. Try "
-                                  "sending again; if the error comes back, paste it again "
-                                  "with the recipient’s address."));
+  /* The title says it works now; this says what that means. */
+  self->explanation = g_strdup (_("So the error you saw was temporary, or it came from a later "
+                                  "step, such as sending to one recipient. Try sending again; "
+                                  "if the error comes back, paste it again with the "
+                                  "recipient’s address."));
 
   if (contradicted != NULL)
     {

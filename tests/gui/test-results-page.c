@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
+
 #include "md-finding-row.h"
 #include "md-result-row.h"
 #include "md-results-page.h"
@@ -47,6 +49,16 @@ static const char healthy_json[] =
   " 'checks': ["
   "  {'id': 'smtp.greeting', 'status': 'pass', 'summary': 'The server answers',"
   "   'duration_ms': 20}],"
+  " 'findings': [], 'fixes': [], 'transcript': []}";
+
+/* The check works, but the user pasted a 421 that gave no reason. */
+static const char works_now_json[] =
+  "{'version': 1,"
+  " 'account': {'email': 'sam@example.org', 'host': 'smtp.example.org', 'port': 587},"
+  " 'checks': ["
+  "  {'id': 'smtp.greeting', 'status': 'pass', 'summary': 'The server answers'},"
+  "  {'id': 'error.text', 'status': 'warn', 'summary': 'Your error message gives no reason.',"
+  "   'evidence': {'code': '421', 'text': '421 Service not available'}}],"
   " 'findings': [], 'fixes': [], 'transcript': []}";
 
 typedef struct
@@ -202,6 +214,26 @@ test_healthy (Fixture       *fixture,
   g_assert_false (md_test_label_shown (fixture->page, "The server conversation"));
 }
 
+/* A pasted 421 and a server that works now: said plainly, with what to
+ * try, and no problem made up. */
+static void
+test_works_now (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(MdReport) report = md_test_load_report (works_now_json);
+  AdwStatusPage *status;
+
+  md_results_page_set_report (fixture->page, report, FALSE);
+
+  status = find_status_page (fixture->page);
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "Your server works now");
+  g_assert_cmpstr (adw_status_page_get_icon_name (status), ==, "emblem-ok-symbolic");
+  g_assert_nonnull (strstr (adw_status_page_get_description (status),
+                            "was temporary, or it came from a later step"));
+  g_assert_false (md_test_label_shown (fixture->page, "How Mail Doctor knows"));
+  g_assert_false (md_test_button_shown (fixture->page, "Fix it step by step"));
+}
+
 static void
 test_read_only (Fixture       *fixture,
                 gconstpointer  data)
@@ -336,6 +368,7 @@ test_screenshots (void)
 {
   md_test_shoot_page ("results-problems", make_page, problems_json);
   md_test_shoot_page ("results-healthy", make_page, healthy_json);
+  md_test_shoot_page ("results-works-now", make_page, works_now_json);
 }
 
 int
@@ -352,6 +385,7 @@ main (int   argc,
   ADD ("details", test_details);
   ADD ("copy-transcript", test_copy_transcript);
   ADD ("healthy", test_healthy);
+  ADD ("works-now", test_works_now);
   ADD ("read-only", test_read_only);
   ADD ("replace", test_replace);
   ADD ("actions", test_actions);
