@@ -49,7 +49,7 @@ struct _MdVerdict
   char           *explanation;
   GPtrArray      *evidence;      /* MdVerdictNote */
   GPtrArray      *also_noticed;  /* MdVerdictNote */
-  GStrv           fixes;
+  MdFinding      *finding;       /* the cause's, or the failure's no rule explains */
 };
 
 G_DEFINE_FINAL_TYPE (MdVerdict, md_verdict, G_TYPE_OBJECT)
@@ -100,7 +100,7 @@ md_verdict_finalize (GObject *object)
   g_clear_pointer (&self->explanation, g_free);
   g_clear_pointer (&self->evidence, g_ptr_array_unref);
   g_clear_pointer (&self->also_noticed, g_ptr_array_unref);
-  g_clear_pointer (&self->fixes, g_strfreev);
+  g_clear_object (&self->finding);
 
   G_OBJECT_CLASS (md_verdict_parent_class)->finalize (object);
 }
@@ -270,7 +270,7 @@ set_problem (MdVerdict  *self,
   self->confidence = MIN (confidence, MAX_CONFIDENCE);
   self->title = g_strdup (md_finding_get_title (finding));
   self->explanation = g_strdup (md_finding_get_explanation (finding));
-  self->fixes = g_strdupv ((GStrv) md_finding_get_fixes (finding));
+  self->finding = g_object_ref (finding);
 }
 
 /* Special cases with their own words ------------------------------------ */
@@ -408,7 +408,6 @@ decide_works_now (MdVerdict   *self,
                   gboolean     pasted)
 {
   self->state = MD_VERDICT_STATE_WORKS_NOW;
-  self->fixes = g_new0 (char *, 1);
 
   if (!pasted)
     {
@@ -461,8 +460,7 @@ decide_cannot_tell (MdVerdict   *self,
                     MdFinding   *unexplained)
 {
   self->state = MD_VERDICT_STATE_CANNOT_TELL;
-  self->fixes = unexplained != NULL ? g_strdupv ((GStrv) md_finding_get_fixes (unexplained))
-                                    : g_new0 (char *, 1);
+  g_set_object (&self->finding, unexplained);
   self->title = g_strdup (_("Mail Doctor cannot tell what is wrong"));
   self->explanation = g_strdup (unexplained != NULL
                                 ? md_finding_get_explanation (unexplained)
@@ -645,12 +643,57 @@ md_verdict_get_also_noticed (MdVerdict *self)
   return self->also_noticed;
 }
 
-const char * const *
-md_verdict_get_fixes (MdVerdict *self)
+/**
+ * md_verdict_get_finding:
+ *
+ * Returns: (transfer none) (nullable): the finding that decided it, with
+ *   its fixes and checks: the cause's, or for "cannot tell" the failure no
+ *   rule explains; %NULL when the server works now
+ */
+MdFinding *
+md_verdict_get_finding (MdVerdict *self)
 {
   g_return_val_if_fail (MD_IS_VERDICT (self), NULL);
 
-  return (const char * const *)self->fixes;
+  return self->finding;
+}
+
+/**
+ * md_verdict_get_can_wait:
+ *
+ * Whether waiting can fix it, so that watching the server makes sense: a
+ * busy or limiting server, one that is down, a network that is out, a spam
+ * deferral, and what Mail Doctor cannot tell; never a setting, a password
+ * or a message too large.
+ */
+gboolean
+md_verdict_get_can_wait (MdVerdict *self)
+{
+  g_return_val_if_fail (MD_IS_VERDICT (self), FALSE);
+
+  if (self->state == MD_VERDICT_STATE_CANNOT_TELL)
+    return TRUE;
+  if (self->state != MD_VERDICT_STATE_PROBLEM_FOUND)
+    return FALSE;
+
+  switch (self->cause)
+    {
+    case MD_CAUSE_SERVER_BUSY:
+    case MD_CAUSE_RATE_LIMITED:
+    case MD_CAUSE_SERVER_DOWN:
+    case MD_CAUSE_NETWORK_BLOCKED:
+    case MD_CAUSE_SPAM_SUSPECTED:
+      return TRUE;
+    case MD_CAUSE_BLOCKLISTED:
+    case MD_CAUSE_SETTINGS_WRONG:
+    case MD_CAUSE_AUTH_FAILED:
+    case MD_CAUSE_TLS_PROBLEM:
+    case MD_CAUSE_MESSAGE_TOO_LARGE:
+    case MD_CAUSE_SENDER_AUTH_MISSING:
+    case MD_CAUSE_UNKNOWN:
+    default:
+      return FALSE;
+    }
 }
 
 const char *

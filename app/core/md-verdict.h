@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "md-finding.h"
 #include "md-types.h"
 
 G_BEGIN_DECLS
@@ -47,9 +48,9 @@ const char     *md_verdict_get_explanation    (MdVerdict  *self);
 GPtrArray      *md_verdict_get_evidence       (MdVerdict  *self);
 /* (element-type MdVerdictNote): advice that is not the problem. */
 GPtrArray      *md_verdict_get_also_noticed   (MdVerdict  *self);
-/* The fixes of the verdict's cause, most useful first; empty unless a
- * problem was found. */
-const char * const *md_verdict_get_fixes      (MdVerdict  *self);
+/* The finding that decided it (its fixes, its checks), or NULL. */
+MdFinding      *md_verdict_get_finding        (MdVerdict  *self);
+gboolean        md_verdict_get_can_wait       (MdVerdict  *self);
 
 const char     *md_verdict_state_to_string    (MdVerdictState state);
 

@@ -111,37 +111,6 @@ is_working (MdDonePage *self)
   return status == MD_CHECK_STATUS_PASS || status == MD_CHECK_STATUS_WARN;
 }
 
-/* Waiting fixes a busy or limiting server, one that is down, a network
- * that is out, a spam deferral, and may fix what Mail Doctor cannot tell;
- * it never fixes a setting, a password or a message too large. */
-static gboolean
-waiting_can_help (MdDonePage *self)
-{
-  MdVerdict *verdict = md_report_get_verdict (self->report);
-
-  if (md_verdict_get_state (verdict) == MD_VERDICT_STATE_CANNOT_TELL)
-    return TRUE;
-
-  switch (md_verdict_get_cause (verdict))
-    {
-    case MD_CAUSE_SERVER_BUSY:
-    case MD_CAUSE_RATE_LIMITED:
-    case MD_CAUSE_SERVER_DOWN:
-    case MD_CAUSE_NETWORK_BLOCKED:
-    case MD_CAUSE_SPAM_SUSPECTED:
-      return TRUE;
-    case MD_CAUSE_BLOCKLISTED:
-    case MD_CAUSE_SETTINGS_WRONG:
-    case MD_CAUSE_AUTH_FAILED:
-    case MD_CAUSE_TLS_PROBLEM:
-    case MD_CAUSE_MESSAGE_TOO_LARGE:
-    case MD_CAUSE_SENDER_AUTH_MISSING:
-    case MD_CAUSE_UNKNOWN:
-    default:
-      return FALSE;
-    }
-}
-
 static void
 show_outcome (MdDonePage *self)
 {
@@ -159,7 +128,7 @@ show_outcome (MdDonePage *self)
   if (self->read_only)
     adw_status_page_set_description (self->status_page,
       _("Send the mail provider what Mail Doctor found: it can see what its server does."));
-  else if (waiting_can_help (self))
+  else if (md_verdict_get_can_wait (md_report_get_verdict (self->report)))
     adw_status_page_set_description (self->status_page,
       _("It may be on your provider’s side. Mail Doctor can keep checking and tell you when it "
         "works, and you can send your provider what it found."));
@@ -236,7 +205,7 @@ show_watch (MdDonePage *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->watch_button),
                           !self->read_only &&
-                          (self->watching || (!is_working (self) && waiting_can_help (self))));
+                          (self->watching || (!is_working (self) && md_verdict_get_can_wait (md_report_get_verdict (self->report)))));
   /* Checking again needs the account itself, which an opened report lacks. */
   gtk_widget_set_visible (self->check_button, !self->read_only && !self->watching);
   gtk_widget_set_visible (self->settings_button, !self->read_only && !self->watching);

@@ -168,20 +168,10 @@ static void
 show_findings (MdResultsPage *self)
 {
   MdVerdict *verdict = md_report_get_verdict (self->report);
-  GListModel *findings = md_report_get_findings (self->report);
   g_autoptr(GListStore) shown = g_list_store_new (MD_TYPE_FINDING);
 
-  for (guint i = 0; i < g_list_model_get_n_items (findings) &&
-                    md_verdict_get_state (verdict) == MD_VERDICT_STATE_PROBLEM_FOUND; i++)
-    {
-      g_autoptr(MdFinding) finding = g_list_model_get_item (findings, i);
-
-      if (md_finding_get_cause (finding) == md_verdict_get_cause (verdict))
-        {
-          g_list_store_append (shown, finding);
-          break;
-        }
-    }
+  if (md_verdict_get_state (verdict) == MD_VERDICT_STATE_PROBLEM_FOUND)
+    g_list_store_append (shown, md_verdict_get_finding (verdict));
 
   gtk_list_box_bind_model (self->findings_list, G_LIST_MODEL (shown),
                            create_finding_row, self, NULL);

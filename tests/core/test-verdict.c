@@ -139,12 +139,16 @@ assert_state (MdVerdict      *v,
     {
       g_assert_cmpfloat (md_verdict_get_confidence (v), >, 0);
       g_assert_cmpuint (md_verdict_get_evidence (v)->len, >, 0);
-      g_assert_nonnull (md_verdict_get_fixes (v)[0]);
+      g_assert_nonnull (md_verdict_get_finding (v));
+      g_assert_nonnull (md_finding_get_fixes (md_verdict_get_finding (v))[0]);
+      g_assert_true (md_finding_get_cause (md_verdict_get_finding (v)) == cause);
     }
   else
     {
       g_assert_cmpfloat (md_verdict_get_confidence (v), ==, 0);
     }
+  if (state == MD_VERDICT_STATE_WORKS_NOW)
+    g_assert_null (md_verdict_get_finding (v));
 }
 
 static const MdVerdictNote *
@@ -190,6 +194,7 @@ test_healthy (Fixture       *f,
 
   assert_state (v, MD_VERDICT_STATE_WORKS_NOW, MD_CAUSE_UNKNOWN);
   g_assert_cmpstr (md_verdict_get_title (v), ==, "Your settings work");
+  g_assert_false (md_verdict_get_can_wait (v));
   g_assert_cmpuint (md_verdict_get_also_noticed (v)->len, ==, 0);
 }
 
@@ -376,6 +381,8 @@ test_busy_greeting (Fixture       *f,
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_SERVER_BUSY);
   g_assert_cmpuint (md_verdict_get_also_noticed (v)->len, ==, 0);
+  /* Waiting fixes a busy server. */
+  g_assert_true (md_verdict_get_can_wait (v));
 }
 
 /* Seen live and said by the paste too: surer, and the paste said once. */
@@ -509,6 +516,8 @@ test_host_not_found (Fixture       *f,
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_SETTINGS_WRONG);
   g_assert_nonnull (find_note (md_verdict_get_evidence (v), "dns.host"));
+  /* ... never a setting. */
+  g_assert_false (md_verdict_get_can_wait (v));
 }
 
 /* STARTTLS asked of a server that does not offer it. */
@@ -625,6 +634,7 @@ test_unexplained_failure (Fixture       *f,
   assert_state (v, MD_VERDICT_STATE_CANNOT_TELL, MD_CAUSE_UNKNOWN);
   g_assert_cmpstr (md_verdict_get_title (v), ==, "Mail Doctor cannot tell what is wrong");
   g_assert_nonnull (find_note (md_verdict_get_evidence (v), "smtp.ehlo"));
+  g_assert_true (md_verdict_get_can_wait (v));
 }
 
 /* The same failure, and a paste that names a cause: the paste explains
