@@ -203,9 +203,11 @@ show_latest (MdDonePage *self)
 static void
 show_watch (MdDonePage *self)
 {
+  gboolean can_wait = md_verdict_get_can_wait (md_report_get_verdict (self->report));
+
   gtk_widget_set_visible (GTK_WIDGET (self->watch_button),
                           !self->read_only &&
-                          (self->watching || (!is_working (self) && md_verdict_get_can_wait (md_report_get_verdict (self->report)))));
+                          (self->watching || (!is_working (self) && can_wait)));
   /* Checking again needs the account itself, which an opened report lacks. */
   gtk_widget_set_visible (self->check_button, !self->read_only && !self->watching);
   gtk_widget_set_visible (self->settings_button, !self->read_only && !self->watching);
