@@ -405,3 +405,26 @@ md_check_status_to_symbol (MdCheckStatus status,
     default:                    return "??";
     }
 }
+
+/**
+ * md_check_list_find:
+ * @checks: (element-type MdCheck): the checks of a run or a report
+ *
+ * Returns: (transfer none) (nullable): the check with @id
+ */
+MdCheck *
+md_check_list_find (GListModel *checks,
+                    MdCheckId   id)
+{
+  g_return_val_if_fail (G_IS_LIST_MODEL (checks), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
+    {
+      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
+
+      if (md_check_get_id (check) == id)
+        return check;
+    }
+
+  return NULL;
+}

@@ -42,6 +42,11 @@ void            md_check_finish             (MdCheck       *self,
                                              const char    *summary,
                                              const char    *detail);
 
+/* The check with @id in @checks (MdCheck), or NULL; the list keeps its
+ * own reference, so the check outlives the call. */
+MdCheck        *md_check_list_find          (GListModel    *checks,
+                                             MdCheckId      id);
+
 const char     *md_check_id_to_string       (MdCheckId      id);
 gboolean        md_check_id_from_string     (const char    *str,
                                              MdCheckId     *id);

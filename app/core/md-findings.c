@@ -36,22 +36,11 @@ typedef struct
   GPtrArray                  *findings;
 } Rules;
 
-/* The list keeps its own reference, so the check outlives this call. */
 static MdCheck *
 find_check (Rules     *r,
             MdCheckId  id)
 {
-  guint n = g_list_model_get_n_items (r->checks);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(MdCheck) check = g_list_model_get_item (r->checks, i);
-
-      if (md_check_get_id (check) == id)
-        return check;
-    }
-
-  return NULL;
+  return md_check_list_find (r->checks, id);
 }
 
 static gboolean

@@ -119,36 +119,14 @@ md_verdict_init (MdVerdict *self)
   self->also_noticed = g_ptr_array_new_with_free_func (note_free);
 }
 
-/* What the verdict reads ------------------------------------------------ */
-
-typedef struct
-{
-  GListModel *findings;
-  GListModel *checks;
-} Input;
-
-/* The list keeps its own reference, so the check outlives this call. */
-static MdCheck *
-find_check (const Input *in,
-            MdCheckId    id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (in->checks); i++)
-    {
-      g_autoptr(MdCheck) check = g_list_model_get_item (in->checks, i);
-
-      if (md_check_get_id (check) == id)
-        return check;
-    }
-
-  return NULL;
-}
+/* What the verdict reads -------------------------------------------------- */
 
 static gboolean
-has_status (const Input   *in,
+has_status (GListModel    *checks,
             MdCheckId      id,
             MdCheckStatus  status)
 {
-  MdCheck *check = find_check (in, id);
+  MdCheck *check = md_check_list_find (checks, id);
 
   return check != NULL && md_check_get_status (check) == status;
 }
@@ -193,10 +171,10 @@ is_advisory (MdFinding *finding)
 }
 
 static gboolean
-sending_path_failed (const Input *in)
+sending_path_failed (GListModel *checks)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (sending_path); i++)
-    if (has_status (in, sending_path[i], MD_CHECK_STATUS_FAIL))
+    if (has_status (checks, sending_path[i], MD_CHECK_STATUS_FAIL))
       return TRUE;
 
   return FALSE;
@@ -233,21 +211,22 @@ step_showing (MdCause cause)
 /* Each of the finding's live checks, with what it showed in its own
  * words; the paste is said for itself. */
 static void
-add_finding_evidence (MdVerdict   *self,
-                      const Input *in,
-                      MdFinding   *finding)
+add_finding_evidence (MdVerdict  *self,
+                      GListModel *checks,
+                      MdFinding  *finding)
 {
-  const char * const *checks = md_finding_get_checks (finding);
+  const char * const *ids = md_finding_get_checks (finding);
 
-  for (guint i = 0; checks[i] != NULL; i++)
+  for (guint i = 0; ids[i] != NULL; i++)
     {
       MdCheckId id;
-      MdCheck *check = md_check_id_from_string (checks[i], &id) ? find_check (in, id) : NULL;
+      MdCheck *check = md_check_id_from_string (ids[i], &id) ? md_check_list_find (checks, id)
+                                                             : NULL;
       const char *summary = check != NULL ? md_check_get_summary (check) : NULL;
 
       if (check != NULL && id == MD_CHECK_ERROR_TEXT)
         continue;
-      add_note (self->evidence, checks[i], NULL,
+      add_note (self->evidence, ids[i], NULL,
                 summary != NULL ? summary : md_finding_get_explanation (finding));
     }
 }
@@ -278,10 +257,10 @@ set_problem (MdVerdict  *self,
 /* A server that takes the connection and says nothing is not "busy": that
  * is the least likely of what causes it. */
 static void
-name_silent_server (MdVerdict   *self,
-                    const Input *in)
+name_silent_server (MdVerdict  *self,
+                    GListModel *checks)
 {
-  MdCheck *greeting = find_check (in, MD_CHECK_SMTP_GREETING);
+  MdCheck *greeting = md_check_list_find (checks, MD_CHECK_SMTP_GREETING);
 
   if (greeting == NULL || md_check_get_status (greeting) != MD_CHECK_STATUS_FAIL ||
       g_strcmp0 (md_check_get_evidence (greeting, "error"), "timeout") != 0)
@@ -300,10 +279,10 @@ name_silent_server (MdVerdict   *self,
 
 /* The ports of net.ports that answer like a mail server, as "465, 587". */
 static char *
-dup_answering_ports (const Input *in)
+dup_answering_ports (GListModel *checks)
 {
   static const char * const ports[] = { "25", "465", "587", "2525" };
-  MdCheck *check = find_check (in, MD_CHECK_NET_PORTS);
+  MdCheck *check = md_check_list_find (checks, MD_CHECK_NET_PORTS);
   g_autoptr(GStrvBuilder) answering = g_strv_builder_new ();
   g_auto(GStrv) list = NULL;
 
@@ -322,10 +301,10 @@ dup_answering_ports (const Input *in)
 /* A port that turns the connection down, or never answers, is the port
  * the user typed, not necessarily a server that is down. */
 static void
-name_refused_port (MdVerdict   *self,
-                   const Input *in)
+name_refused_port (MdVerdict  *self,
+                   GListModel *checks)
 {
-  MdCheck *connect = find_check (in, MD_CHECK_NET_CONNECT);
+  MdCheck *connect = md_check_list_find (checks, MD_CHECK_NET_CONNECT);
   const char *port = connect != NULL ? md_check_get_evidence (connect, "port") : NULL;
   g_autofree char *answering = NULL;
 
@@ -334,7 +313,7 @@ name_refused_port (MdVerdict   *self,
   if (connect == NULL || md_check_get_status (connect) != MD_CHECK_STATUS_FAIL || port == NULL)
     return;
 
-  answering = dup_answering_ports (in);
+  answering = dup_answering_ports (checks);
 
   /* Silence on the port, and on every other: the port, said plainly.
    * With another port answering, the finding already names both. */
@@ -376,15 +355,15 @@ name_refused_port (MdVerdict   *self,
 /* Deciding -------------------------------------------------------------- */
 
 static void
-decide_live (MdVerdict   *self,
-             const Input *in,
-             MdFinding   *top,
-             MdFinding   *pasted)
+decide_live (MdVerdict  *self,
+             GListModel *checks,
+             MdFinding  *top,
+             MdFinding  *pasted)
 {
   double confidence = md_finding_get_confidence (top);
 
   set_problem (self, top, confidence);
-  add_finding_evidence (self, in, top);
+  add_finding_evidence (self, checks, top);
 
   /* The paste says the same (the rules gave both to one finding, or each
    * its own): one more piece of evidence, said once. */
@@ -396,16 +375,16 @@ decide_live (MdVerdict   *self,
                 _("The error message you gave says the same."));
     }
 
-  name_silent_server (self, in);
-  name_refused_port (self, in);
+  name_silent_server (self, checks);
+  name_refused_port (self, checks);
 }
 
 /* What was pasted, with every step that would show it now passing. */
 static void
-decide_works_now (MdVerdict   *self,
-                  const Input *in,
-                  MdFinding   *contradicted,
-                  gboolean     pasted)
+decide_works_now (MdVerdict  *self,
+                  GListModel *checks,
+                  MdFinding  *contradicted,
+                  gboolean    pasted)
 {
   self->state = MD_VERDICT_STATE_WORKS_NOW;
 
@@ -438,15 +417,15 @@ decide_works_now (MdVerdict   *self,
 }
 
 static void
-decide_pasted (MdVerdict   *self,
-               const Input *in,
-               MdFinding   *pasted)
+decide_pasted (MdVerdict  *self,
+               GListModel *checks,
+               MdFinding  *pasted)
 {
   int step = step_showing (md_finding_get_cause (pasted));
   double confidence = MIN (md_finding_get_confidence (pasted), PASTED_MAX);
 
   /* The step that would show it was not tried: the words are all there is. */
-  if (step >= 0 && !has_status (in, step, MD_CHECK_STATUS_PASS))
+  if (step >= 0 && !has_status (checks, step, MD_CHECK_STATUS_PASS))
     confidence = MIN (confidence, UNVERIFIED_MAX);
 
   set_problem (self, pasted, confidence);
@@ -455,9 +434,9 @@ decide_pasted (MdVerdict   *self,
 }
 
 static void
-decide_cannot_tell (MdVerdict   *self,
-                    const Input *in,
-                    MdFinding   *unexplained)
+decide_cannot_tell (MdVerdict  *self,
+                    GListModel *checks,
+                    MdFinding  *unexplained)
 {
   self->state = MD_VERDICT_STATE_CANNOT_TELL;
   g_set_object (&self->finding, unexplained);
@@ -468,13 +447,13 @@ decide_cannot_tell (MdVerdict   *self,
                                     "mail server answers. Check your internet connection "
                                     "and run the check again."));
   if (unexplained != NULL)
-    add_finding_evidence (self, in, unexplained);
+    add_finding_evidence (self, checks, unexplained);
 }
 
 static gboolean
-has_pasted_error (const Input *in)
+has_pasted_error (GListModel *checks)
 {
-  MdCheck *check = find_check (in, MD_CHECK_ERROR_TEXT);
+  MdCheck *check = md_check_list_find (checks, MD_CHECK_ERROR_TEXT);
 
   return check != NULL && md_check_get_status (check) != MD_CHECK_STATUS_SKIP;
 }
@@ -482,9 +461,9 @@ has_pasted_error (const Input *in)
 /* Whether the check got as far as the server's greeting, or knows why
  * not. */
 static gboolean
-reached_server (const Input *in)
+reached_server (GListModel *checks)
 {
-  return has_status (in, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS) || sending_path_failed (in);
+  return has_status (checks, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS) || sending_path_failed (checks);
 }
 
 /**
@@ -498,7 +477,6 @@ md_verdict_new (GListModel *findings,
                 GListModel *checks)
 {
   g_autoptr(MdVerdict) self = NULL;
-  Input in = { findings, checks };
   MdFinding *live = NULL, *pasted = NULL, *unexplained = NULL;
   guint n;
 
@@ -524,19 +502,19 @@ md_verdict_new (GListModel *findings,
     }
 
   if (live != NULL)
-    decide_live (self, &in, live, pasted);
-  else if (sending_path_failed (&in) && pasted != NULL)
+    decide_live (self, checks, live, pasted);
+  else if (sending_path_failed (checks) && pasted != NULL)
     /* A failure no rule explains, and a paste that names a cause. */
-    decide_pasted (self, &in, pasted);
-  else if (sending_path_failed (&in) || !reached_server (&in))
-    decide_cannot_tell (self, &in, unexplained);
+    decide_pasted (self, checks, pasted);
+  else if (sending_path_failed (checks) || !reached_server (checks))
+    decide_cannot_tell (self, checks, unexplained);
   else if (pasted != NULL && step_showing (md_finding_get_cause (pasted)) >= 0 &&
-           has_status (&in, step_showing (md_finding_get_cause (pasted)), MD_CHECK_STATUS_PASS))
-    decide_works_now (self, &in, pasted, TRUE);
+           has_status (checks, step_showing (md_finding_get_cause (pasted)), MD_CHECK_STATUS_PASS))
+    decide_works_now (self, checks, pasted, TRUE);
   else if (pasted != NULL)
-    decide_pasted (self, &in, pasted);
+    decide_pasted (self, checks, pasted);
   else
-    decide_works_now (self, &in, NULL, has_pasted_error (&in));
+    decide_works_now (self, checks, NULL, has_pasted_error (checks));
 
   /* Everything else is only noticed: never a second problem, and never
    * what the verdict itself rejected. */
@@ -549,7 +527,7 @@ md_verdict_new (GListModel *findings,
           (finding == pasted && self->state == MD_VERDICT_STATE_WORKS_NOW))
         continue;
       if (is_pasted_only (finding) && self->state == MD_VERDICT_STATE_PROBLEM_FOUND &&
-          step_showing (cause) >= 0 && has_status (&in, step_showing (cause),
+          step_showing (cause) >= 0 && has_status (checks, step_showing (cause),
                                                    MD_CHECK_STATUS_PASS))
         continue;
       notice (self, finding);

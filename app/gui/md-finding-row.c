@@ -52,21 +52,6 @@ md_finding_row_init (MdFindingRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static MdCheck *
-find_check (GListModel *checks,
-            const char *id)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
-    {
-      g_autoptr(MdCheck) check = g_list_model_get_item (checks, i);
-
-      if (g_strcmp0 (md_check_get_id_string (check), id) == 0)
-        return g_steal_pointer (&check);
-    }
-
-  return NULL;
-}
-
 static void
 add_check (MdFindingRow *self,
            MdCheck      *check)
@@ -120,7 +105,9 @@ md_finding_row_new (MdFinding  *finding,
   ids = md_finding_get_checks (finding);
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     {
-      g_autoptr(MdCheck) check = find_check (checks, ids[i]);
+      MdCheckId id;
+      MdCheck *check = md_check_id_from_string (ids[i], &id) ? md_check_list_find (checks, id)
+                                                             : NULL;
 
       if (check != NULL)
         add_check (self, check);
