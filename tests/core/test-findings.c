@@ -12,18 +12,14 @@
 
 #include <locale.h>
 
-#include "md-check.h"
 #include "md-finding.h"
-#include "md-findings.h"
 #include "md-fix.h"
+#include "md-test-rules.h"
 
 typedef struct
 {
-  MdAccount            *account;
-  GListStore           *checks;
-  MdInterpretCatalogue *replies;
-  MdKb                 *kb;
-  GListModel           *catalogue;
+  MdTestRules  r;
+  GListModel  *catalogue;
 } Fixture;
 
 static void
@@ -32,15 +28,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->account = md_account_new ();
-  md_account_set_email (f->account, "sam@example.org");
-  md_account_set_host (f->account, "smtp.example.org");
-  md_account_set_port (f->account, 587);
-  f->checks = g_list_store_new (MD_TYPE_CHECK);
-  f->replies = md_interpret_catalogue_new (&error);
-  g_assert_no_error (error);
-  f->kb = md_kb_new (&error);
-  g_assert_no_error (error);
+  md_test_rules_init (&f->r);
   f->catalogue = md_fix_load_catalogue (&error);
   g_assert_no_error (error);
 }
@@ -49,99 +37,31 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_clear_object (&f->account);
-  g_clear_object (&f->checks);
-  g_clear_pointer (&f->replies, md_interpret_catalogue_free);
-  g_clear_object (&f->kb);
+  md_test_rules_clear (&f->r);
   g_clear_object (&f->catalogue);
-}
-
-/* A finished check; @args are evidence key/value pairs, ending with NULL. */
-static MdCheck *
-new_check (MdCheckId      id,
-           MdCheckStatus  status,
-           va_list        args)
-{
-  MdCheck *check = md_check_new (id);
-  const char *key;
-
-  while ((key = va_arg (args, const char *)) != NULL)
-    md_check_set_evidence (check, key, va_arg (args, const char *));
-
-  md_check_finish (check, status, "summary", NULL);
-  return check;
-}
-
-static void
-add_check (Fixture       *f,
-           MdCheckId      id,
-           MdCheckStatus  status,
-           ...)
-{
-  g_autoptr(MdCheck) check = NULL;
-  va_list args;
-
-  va_start (args, status);
-  check = new_check (id, status, args);
-  va_end (args);
-
-  g_list_store_append (f->checks, check);
 }
 
 /* The checks of a server that works, as a run leaves them. */
 static void
 add_healthy (Fixture *f)
 {
-  add_check (f, MD_CHECK_INPUT, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_PASS, "25", "silent", "465", "smtp-tls",
-             "587", "smtp", "2525", "refused", NULL);
-  add_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_TLS_HANDSHAKE, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_TLS_CERTIFICATE, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_TLS_VERSIONS, MD_CHECK_STATUS_WARN, NULL);
-  add_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_SMTP_SIZE, MD_CHECK_STATUS_PASS, "limit_bytes", "36700160", NULL);
-  add_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_PASS, NULL);
-  add_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_WARN, NULL);
-  add_check (f, MD_CHECK_AUTH_DMARC, MD_CHECK_STATUS_WARN, NULL);
-  add_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_SKIP, NULL);
-}
-
-/* Replaces the result of a check added before. */
-static void
-set_check (Fixture       *f,
-           MdCheckId      id,
-           MdCheckStatus  status,
-           ...)
-{
-  g_autoptr(MdCheck) check = NULL;
-  va_list args;
-
-  va_start (args, status);
-  check = new_check (id, status, args);
-  va_end (args);
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (f->checks)); i++)
-    {
-      g_autoptr(MdCheck) old = g_list_model_get_item (G_LIST_MODEL (f->checks), i);
-
-      if (md_check_get_id (old) == id)
-        {
-          g_list_store_splice (f->checks, i, 1, (gpointer *)&check, 1);
-          return;
-        }
-    }
-
-  g_list_store_append (f->checks, check);
-}
-
-static GListModel *
-derive (Fixture *f)
-{
-  return md_findings_derive (f->account, G_LIST_MODEL (f->checks), f->replies, f->kb);
+  md_test_rules_set_check (&f->r, MD_CHECK_INPUT, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_PASS, "25", "silent", "465",
+                           "smtp-tls", "587", "smtp", "2525", "refused", NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_TLS_HANDSHAKE, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_TLS_CERTIFICATE, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_TLS_VERSIONS, MD_CHECK_STATUS_WARN, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_SIZE, MD_CHECK_STATUS_PASS, "limit_bytes",
+                           "36700160", NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_WARN, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_AUTH_DMARC, MD_CHECK_STATUS_WARN, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_SKIP, NULL);
 }
 
 static MdFinding *
@@ -196,7 +116,7 @@ test_healthy (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  findings = derive (f);
+  findings = md_test_rules_derive (&f->r);
   g_assert_cmpuint (g_list_model_get_n_items (findings), ==, 0);
 }
 
@@ -207,11 +127,11 @@ test_connection_limit (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "code", "421",
-             "enhanced_code", "4.7.0",
-             "text", "4.7.0 mx.test.example Error: too many connections from 127.0.0.1",
-             "stage", "greeting", NULL);
-  findings = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "code", "421",
+                           "enhanced_code", "4.7.0", "text",
+                           "4.7.0 mx.test.example Error: too many connections from 127.0.0.1",
+                           "stage", "greeting", NULL);
+  findings = md_test_rules_derive (&f->r);
 
   assert_first (findings, MD_CAUSE_SERVER_BUSY, "smtp.greeting", "retry-later");
   g_assert_nonnull (strstr (md_finding_get_explanation (finding_at (findings, 0)),
@@ -226,10 +146,10 @@ test_connections_after_login (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "code", "421",
-             "text", "Too many concurrent SMTP connections from this IP address",
-             "stage", "ehlo", NULL);
-  findings = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "code", "421", "text",
+                           "Too many concurrent SMTP connections from this IP address", "stage",
+                           "ehlo", NULL);
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_RATE_LIMITED, "smtp.ehlo", NULL);
 }
 
@@ -240,10 +160,11 @@ test_port_25_blocked (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  md_account_set_port (f->account, 25);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "timeout", NULL);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
-  findings = derive (f);
+  md_account_set_port (f->r.account, 25);
+  md_test_rules_set_check (&f->r, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "timeout",
+                           NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  findings = md_test_rules_derive (&f->r);
 
   assert_first (findings, MD_CAUSE_NETWORK_BLOCKED, "net.connect", "check-network");
   g_assert_true (has_cause (findings, MD_CAUSE_SETTINGS_WRONG));
@@ -258,9 +179,10 @@ test_wrong_port (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  md_account_set_port (f->account, 2525);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "refused", NULL);
-  findings = derive (f);
+  md_account_set_port (f->r.account, 2525);
+  md_test_rules_set_check (&f->r, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "refused",
+                           NULL);
+  findings = md_test_rules_derive (&f->r);
 
   assert_first (findings, MD_CAUSE_SETTINGS_WRONG, "net.connect", "verify-settings");
   g_assert_false (has_cause (findings, MD_CAUSE_NETWORK_BLOCKED));
@@ -273,10 +195,11 @@ test_server_down (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_WARN, "25", "refused", "465", "refused",
-             "587", "refused", "2525", "refused", NULL);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "refused", NULL);
-  findings = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_WARN, "25", "refused", "465",
+                           "refused", "587", "refused", "2525", "refused", NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "refused",
+                           NULL);
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_SERVER_DOWN, "net.connect", NULL);
 }
 
@@ -287,9 +210,9 @@ test_outdated_tls (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_TLS_VERSIONS, MD_CHECK_STATUS_FAIL, "TLS 1.0", "accepted",
-             "TLS 1.2", "refused", NULL);
-  findings = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_TLS_VERSIONS, MD_CHECK_STATUS_FAIL, "TLS 1.0",
+                           "accepted", "TLS 1.2", "refused", NULL);
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_TLS_PROBLEM, "tls.versions", NULL);
 }
 
@@ -302,9 +225,9 @@ test_pasted_4_7_66 (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  md_account_set_error_text (f->account, text);
-  set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
-  findings = derive (f);
+  md_account_set_error_text (f->r.account, text);
+  md_test_rules_set_check (&f->r, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_TLS_PROBLEM, "error.text", "update-mail-program");
 }
 
@@ -316,11 +239,11 @@ test_wrong_password (Fixture       *f,
   MdFinding *first;
 
   add_healthy (f);
-  md_account_set_email (f->account, "sam@gmail.com");
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_FAIL, "code", "535",
-             "enhanced_code", "5.7.8", "text", "5.7.8 Username and Password not accepted",
-             "stage", "auth", NULL);
-  findings = derive (f);
+  md_account_set_email (f->r.account, "sam@gmail.com");
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_FAIL, "code", "535",
+                           "enhanced_code", "5.7.8", "text",
+                           "5.7.8 Username and Password not accepted", "stage", "auth", NULL);
+  findings = md_test_rules_derive (&f->r);
 
   assert_first (findings, MD_CAUSE_AUTH_FAILED, "smtp.auth", "app-password");
   first = finding_at (findings, 0);
@@ -328,8 +251,8 @@ test_wrong_password (Fixture       *f,
 
   /* A provider that takes the usual password: check it first. */
   g_clear_object (&findings);
-  md_account_set_email (f->account, "sam@example.org");
-  findings = derive (f);
+  md_account_set_email (f->r.account, "sam@example.org");
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_AUTH_FAILED, "smtp.auth", "verify-settings");
 }
 
@@ -342,18 +265,19 @@ test_blocklists (Fixture       *f,
   g_autoptr(GListModel) policy_587 = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
-  listed = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
+  listed = md_test_rules_derive (&f->r);
   assert_first (listed, MD_CAUSE_BLOCKLISTED, "rep.dnsbl", "check-blocklists");
 
   /* A policy listing (PBL) only matters when sending directly on 25. */
-  set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_WARN, NULL);
-  policy_587 = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_WARN, NULL);
+  policy_587 = md_test_rules_derive (&f->r);
   g_assert_cmpuint (g_list_model_get_n_items (policy_587), ==, 0);
 
-  md_account_set_port (f->account, 25);
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, "reason", "no-password", NULL);
-  policy_25 = derive (f);
+  md_account_set_port (f->r.account, 25);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, "reason",
+                           "no-password", NULL);
+  policy_25 = md_test_rules_derive (&f->r);
   assert_first (policy_25, MD_CAUSE_SETTINGS_WRONG, "rep.dnsbl", "verify-settings");
 }
 
@@ -365,13 +289,14 @@ test_too_large (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_SIZE, MD_CHECK_STATUS_PASS, "limit_bytes", "1000000", NULL);
-  md_account_set_message_size (f->account, 999999);
-  fits = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_SIZE, MD_CHECK_STATUS_PASS, "limit_bytes",
+                           "1000000", NULL);
+  md_account_set_message_size (f->r.account, 999999);
+  fits = md_test_rules_derive (&f->r);
   g_assert_cmpuint (g_list_model_get_n_items (fits), ==, 0);
 
-  md_account_set_message_size (f->account, 5000000);
-  findings = derive (f);
+  md_account_set_message_size (f->r.account, 5000000);
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_MESSAGE_TOO_LARGE, "smtp.size", "clear-outbox");
   g_assert_nonnull (strstr (md_finding_get_explanation (finding_at (findings, 0)), "5.0"));
 }
@@ -384,16 +309,16 @@ test_sender_auth (Fixture       *f,
   g_autoptr(GListModel) with_spf = NULL;
 
   add_healthy (f);
-  md_account_set_error_text (f->account, "421 4.7.26 This mail has been rate limited because "
+  md_account_set_error_text (f->r.account, "421 4.7.26 This mail has been rate limited because "
                                          "it is unauthenticated.");
-  set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
-  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
-  without_spf = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
+  without_spf = md_test_rules_derive (&f->r);
   assert_first (without_spf, MD_CAUSE_SENDER_AUTH_MISSING, "auth.spf", "setup-sender-auth");
 
   /* With SPF in place, the deferral is read for what it says. */
-  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_PASS, NULL);
-  with_spf = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_PASS, NULL);
+  with_spf = md_test_rules_derive (&f->r);
   g_assert_cmpuint (g_list_model_get_n_items (with_spf), >, 0);
   g_assert_false (g_strv_contains (md_finding_get_checks (finding_at (with_spf, 0)), "auth.spf"));
 }
@@ -410,14 +335,14 @@ test_login_not_sender_auth (Fixture       *f,
   };
 
   add_healthy (f);
-  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
       g_autoptr(GListModel) findings = NULL;
 
-      md_account_set_error_text (f->account, texts[i]);
-      set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
-      findings = derive (f);
+      md_account_set_error_text (f->r.account, texts[i]);
+      md_test_rules_set_check (&f->r, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
+      findings = md_test_rules_derive (&f->r);
       g_assert_cmpstr (md_cause_to_string (md_finding_get_cause (finding_at (findings, 0))), ==,
                        "auth-failed");
     }
@@ -431,8 +356,9 @@ test_silent_greeting (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "error", "timeout", NULL);
-  findings = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "error", "timeout",
+                           NULL);
+  findings = md_test_rules_derive (&f->r);
   /* What holds the port is the likeliest, so its fix comes first. */
   assert_first (findings, MD_CAUSE_SERVER_BUSY, "smtp.greeting", "antivirus-tls");
   g_assert_cmpuint (g_list_model_get_n_items (findings), ==, 1);
@@ -446,8 +372,8 @@ test_broken_records (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_AUTH_DMARC, MD_CHECK_STATUS_FAIL, NULL);
-  findings = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_AUTH_DMARC, MD_CHECK_STATUS_FAIL, NULL);
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_SENDER_AUTH_MISSING, "auth.dmarc", "setup-sender-auth");
   g_assert_cmpfloat (md_finding_get_confidence (finding_at (findings, 0)), <=, 0.5);
 }
@@ -460,8 +386,9 @@ test_unexplained (Fixture       *f,
   g_autoptr(GListModel) findings = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "error", "protocol", NULL);
-  findings = derive (f);
+  md_test_rules_set_check (&f->r, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "error", "protocol",
+                           NULL);
+  findings = md_test_rules_derive (&f->r);
   assert_first (findings, MD_CAUSE_UNKNOWN, "smtp.ehlo", NULL);
   g_assert_cmpfloat (md_finding_get_confidence (finding_at (findings, 0)), <, 0.5);
 }
@@ -490,10 +417,11 @@ test_plan (Fixture       *f,
   g_autoptr(MdFix) first = NULL;
 
   add_healthy (f);
-  md_account_set_port (f->account, 25);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "timeout", NULL);
-  set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
-  findings = derive (f);
+  md_account_set_port (f->r.account, 25);
+  md_test_rules_set_check (&f->r, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "error", "timeout",
+                           NULL);
+  md_test_rules_set_check (&f->r, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
+  findings = md_test_rules_derive (&f->r);
   plan = md_fix_plan_new (f->catalogue, findings);
 
   g_assert_cmpuint (g_list_model_get_n_items (findings), ==, 3);

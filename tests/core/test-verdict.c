@@ -3,9 +3,8 @@
  * Copyright 2026 The Mail Doctor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The checks are made by hand, as the probes would leave them; the findings
- * come from the real rules (md_findings_derive), so each case is the
- * verdict a run with those results gives.
+ * The checks are made by hand (md-test-rules), the findings come from the
+ * real rules, so each case is the verdict a run with those results gives.
  */
 
 #include "md-config.h"
@@ -13,97 +12,44 @@
 #include <locale.h>
 #include <string.h>
 
-#include "md-check.h"
 #include "md-enums.h"
 #include "md-finding.h"
-#include "md-findings.h"
+#include "md-test-rules.h"
 #include "md-verdict.h"
 
-typedef struct
-{
-  MdAccount            *account;
-  GListStore           *checks;
-  MdInterpretCatalogue *replies;
-  MdKb                 *kb;
-} Fixture;
+typedef MdTestRules Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->account = md_account_new ();
-  md_account_set_email (f->account, "sam@example.org");
-  md_account_set_host (f->account, "smtp.example.org");
-  md_account_set_port (f->account, 587);
-  f->checks = g_list_store_new (MD_TYPE_CHECK);
-  f->replies = md_interpret_catalogue_new (&error);
-  g_assert_no_error (error);
-  f->kb = md_kb_new (&error);
-  g_assert_no_error (error);
+  md_test_rules_init (f);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_clear_object (&f->account);
-  g_clear_object (&f->checks);
-  g_clear_pointer (&f->replies, md_interpret_catalogue_free);
-  g_clear_object (&f->kb);
-}
-
-/* Sets a check's result, replacing any before; @... are evidence
- * key/value pairs, ending with NULL. The summary names the check, so that
- * the evidence can be told apart. */
-static void
-set_check (Fixture       *f,
-           MdCheckId      id,
-           MdCheckStatus  status,
-           ...)
-{
-  g_autoptr(MdCheck) check = md_check_new (id);
-  g_autofree char *summary = g_strdup_printf ("summary of %s", md_check_id_to_string (id));
-  const char *key;
-  va_list args;
-
-  va_start (args, status);
-  while ((key = va_arg (args, const char *)) != NULL)
-    md_check_set_evidence (check, key, va_arg (args, const char *));
-  va_end (args);
-  md_check_finish (check, status, summary, NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (f->checks)); i++)
-    {
-      g_autoptr(MdCheck) old = g_list_model_get_item (G_LIST_MODEL (f->checks), i);
-
-      if (md_check_get_id (old) == id)
-        {
-          g_list_store_splice (f->checks, i, 1, (gpointer *)&check, 1);
-          return;
-        }
-    }
-  g_list_store_append (f->checks, check);
+  md_test_rules_clear (f);
 }
 
 /* The checks of a server that works, as a run leaves them. */
 static void
 add_healthy (Fixture *f)
 {
-  set_check (f, MD_CHECK_INPUT, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_PASS, "25", "silent", "465", "smtp-tls",
-             "587", "smtp", "2525", "refused", NULL);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_PASS, "port", "587", NULL);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_TLS_HANDSHAKE, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_TLS_CERTIFICATE, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_INPUT, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_PASS, "25", "silent", "465",
+                           "smtp-tls", "587", "smtp", "2525", "refused", NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_PASS, "port", "587", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_TLS_HANDSHAKE, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_TLS_CERTIFICATE, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_SKIP, NULL);
 }
 
 /* The user's error message, as the error.text check leaves it. */
@@ -112,14 +58,13 @@ paste (Fixture    *f,
        const char *text)
 {
   md_account_set_error_text (f->account, text);
-  set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
+  md_test_rules_set_check (f, MD_CHECK_ERROR_TEXT, MD_CHECK_STATUS_WARN, NULL);
 }
 
 static MdVerdict *
 verdict (Fixture *f)
 {
-  g_autoptr(GListModel) findings = md_findings_derive (f->account, G_LIST_MODEL (f->checks),
-                                                       f->replies, f->kb);
+  g_autoptr(GListModel) findings = md_test_rules_derive (f);
 
   return md_verdict_new (findings, G_LIST_MODEL (f->checks));
 }
@@ -287,7 +232,8 @@ test_unverified_paste (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, "reason", "no-password", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, "reason", "no-password",
+                           NULL);
   paste (f, "535 5.7.8 Username and Password not accepted");
   v = verdict (f);
 
@@ -304,8 +250,8 @@ test_healthy_spf_missing (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
-  set_check (f, MD_CHECK_AUTH_DMARC, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_AUTH_DMARC, MD_CHECK_STATUS_FAIL, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_WORKS_NOW, MD_CAUSE_UNKNOWN);
@@ -320,7 +266,7 @@ test_healthy_provider_listed (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_REP_DNSBL_SERVER, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_REP_DNSBL_SERVER, MD_CHECK_STATUS_FAIL, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_WORKS_NOW, MD_CAUSE_UNKNOWN);
@@ -336,7 +282,7 @@ test_sender_auth (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
   paste (f, "421 4.7.26 This mail has been rate limited because it is unauthenticated.");
   v = verdict (f);
 
@@ -354,7 +300,8 @@ test_silent (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "error", "timeout", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "error", "timeout",
+                           NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_SERVER_BUSY);
@@ -373,9 +320,9 @@ test_busy_greeting (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "code", "421",
-             "text", "4.7.0 mx.example Error: too many connections from 192.0.2.1",
-             "stage", "greeting", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "code", "421", "text",
+                           "4.7.0 mx.example Error: too many connections from 192.0.2.1", "stage",
+                           "greeting", NULL);
   paste (f, "421 4.7.0 Try again later, closing connection.");
   v = verdict (f);
 
@@ -395,8 +342,8 @@ test_busy_agreeing_paste (Fixture       *f,
   const MdVerdictNote *same;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "code", "421",
-             "text", "4.3.2 Insufficient system resources", "stage", "greeting", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_FAIL, "code", "421", "text",
+                           "4.3.2 Insufficient system resources", "stage", "greeting", NULL);
   alone = verdict (f);
   paste (f, "452 4.3.1 Insufficient system resources");
   v = verdict (f);
@@ -416,11 +363,11 @@ test_refused_port (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_FAIL, "25", "refused", "465", "refused",
-             "587", "refused", "2525", "refused", NULL);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "587", "error", "refused",
-             NULL);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_FAIL, "25", "refused", "465",
+                           "refused", "587", "refused", "2525", "refused", NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "587", "error",
+                           "refused", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_SERVER_DOWN);
@@ -437,10 +384,10 @@ test_refused_port_other_answers (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "2525", "error", "refused",
-             NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "2525", "error",
+                           "refused", NULL);
   md_account_set_port (f->account, 2525);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_SETTINGS_WRONG);
@@ -456,9 +403,9 @@ test_filtered_port (Fixture       *f,
 
   add_healthy (f);
   md_account_set_port (f->account, 25);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "25", "error", "timeout",
-             NULL);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "25", "error",
+                           "timeout", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   /* Blocked on the way, and a port to change: both, the likelier first. */
@@ -475,11 +422,11 @@ test_filtered_everywhere (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_FAIL, "25", "silent", "465", "silent",
-             "587", "silent", "2525", "silent", NULL);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "587", "error", "timeout",
-             NULL);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_FAIL, "25", "silent", "465",
+                           "silent", "587", "silent", "2525", "silent", NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "587", "error",
+                           "timeout", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_NETWORK_BLOCKED);
@@ -493,10 +440,10 @@ test_unreachable (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_FAIL, NULL);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "587", "error",
-             "unreachable", NULL);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_PORTS, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_FAIL, "port", "587", "error",
+                           "unreachable", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_NETWORK_BLOCKED);
@@ -509,9 +456,9 @@ test_host_not_found (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_FAIL, "error", "not-found", NULL);
-  set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_SKIP, NULL);
-  set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_FAIL, "error", "not-found", NULL);
+  md_test_rules_set_check (f, MD_CHECK_NET_CONNECT, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_SETTINGS_WRONG);
@@ -528,9 +475,9 @@ test_starttls_not_offered (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_TLS_HANDSHAKE, MD_CHECK_STATUS_FAIL, "mode", "starttls",
-             "starttls", "not-offered", NULL);
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_TLS_HANDSHAKE, MD_CHECK_STATUS_FAIL, "mode", "starttls",
+                           "starttls", "not-offered", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_SETTINGS_WRONG);
@@ -544,7 +491,7 @@ test_outdated_tls (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_TLS_VERSIONS, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_TLS_VERSIONS, MD_CHECK_STATUS_FAIL, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_TLS_PROBLEM);
@@ -559,9 +506,9 @@ test_login_refused_spf_missing (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_FAIL, "code", "535",
-             "text", "5.7.8 Username and Password not accepted", NULL);
-  set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_FAIL, "code", "535", "text",
+                           "5.7.8 Username and Password not accepted", NULL);
+  md_test_rules_set_check (f, MD_CHECK_AUTH_SPF, MD_CHECK_STATUS_FAIL, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_PROBLEM_FOUND, MD_CAUSE_AUTH_FAILED);
@@ -578,7 +525,7 @@ test_blocklisted_rate_limit_paste (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
   paste (f, "450 4.7.1 Error: too much mail from 192.0.2.1");
   v = verdict (f);
 
@@ -596,7 +543,7 @@ test_live_beats_contradicted_paste (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
+  md_test_rules_set_check (f, MD_CHECK_REP_DNSBL, MD_CHECK_STATUS_FAIL, NULL);
   paste (f, "535 5.7.8 Username and Password not accepted");
   v = verdict (f);
 
@@ -611,7 +558,8 @@ test_too_large (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_SIZE, MD_CHECK_STATUS_PASS, "limit_bytes", "10485760", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_SIZE, MD_CHECK_STATUS_PASS, "limit_bytes", "10485760",
+                           NULL);
   md_account_set_message_size (f->account, 20 * 1024 * 1024);
   v = verdict (f);
 
@@ -627,8 +575,8 @@ test_unexplained_failure (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "error", "closed", NULL);
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "error", "closed", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_CANNOT_TELL, MD_CAUSE_UNKNOWN);
@@ -646,8 +594,8 @@ test_unexplained_failure_with_paste (Fixture       *f,
   g_autoptr(MdVerdict) v = NULL;
 
   add_healthy (f);
-  set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "error", "closed", NULL);
-  set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_EHLO, MD_CHECK_STATUS_FAIL, "error", "closed", NULL);
+  md_test_rules_set_check (f, MD_CHECK_SMTP_AUTH, MD_CHECK_STATUS_SKIP, NULL);
   paste (f, "421-4.7.0 Try again later, closing connection. (EHLO)");
   v = verdict (f);
 
@@ -661,8 +609,8 @@ test_nothing_ran (Fixture       *f,
 {
   g_autoptr(MdVerdict) v = NULL;
 
-  set_check (f, MD_CHECK_INPUT, MD_CHECK_STATUS_PASS, NULL);
-  set_check (f, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_ERROR, NULL);
+  md_test_rules_set_check (f, MD_CHECK_INPUT, MD_CHECK_STATUS_PASS, NULL);
+  md_test_rules_set_check (f, MD_CHECK_DNS_HOST, MD_CHECK_STATUS_ERROR, NULL);
   v = verdict (f);
 
   assert_state (v, MD_VERDICT_STATE_CANNOT_TELL, MD_CAUSE_UNKNOWN);
