@@ -208,6 +208,17 @@ step_showing (MdCause cause)
     }
 }
 
+/* Whether @cause would show at a step that now passes: then a paste that
+ * names it is contradicted, the error was temporary or came later. */
+static gboolean
+is_ruled_out (GListModel *checks,
+              MdCause     cause)
+{
+  int step = step_showing (cause);
+
+  return step >= 0 && has_status (checks, step, MD_CHECK_STATUS_PASS);
+}
+
 /* Each of the finding's live checks, with what it showed in its own
  * words; the paste is said for itself. */
 static void
@@ -458,13 +469,6 @@ has_pasted_error (GListModel *checks)
   return check != NULL && md_check_get_status (check) != MD_CHECK_STATUS_SKIP;
 }
 
-/* Whether the check got as far as the server's greeting, or knows why
- * not. */
-static gboolean
-reached_server (GListModel *checks)
-{
-  return has_status (checks, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS) || sending_path_failed (checks);
-}
 
 /**
  * md_verdict_new:
@@ -506,10 +510,12 @@ md_verdict_new (GListModel *findings,
   else if (sending_path_failed (checks) && pasted != NULL)
     /* A failure no rule explains, and a paste that names a cause. */
     decide_pasted (self, checks, pasted);
-  else if (sending_path_failed (checks) || !reached_server (checks))
+  /* A failure no rule explains, or a check that never got as far as the
+   * server's greeting. */
+  else if (sending_path_failed (checks) ||
+           !has_status (checks, MD_CHECK_SMTP_GREETING, MD_CHECK_STATUS_PASS))
     decide_cannot_tell (self, checks, unexplained);
-  else if (pasted != NULL && step_showing (md_finding_get_cause (pasted)) >= 0 &&
-           has_status (checks, step_showing (md_finding_get_cause (pasted)), MD_CHECK_STATUS_PASS))
+  else if (pasted != NULL && is_ruled_out (checks, md_finding_get_cause (pasted)))
     decide_works_now (self, checks, pasted, TRUE);
   else if (pasted != NULL)
     decide_pasted (self, checks, pasted);
@@ -527,8 +533,7 @@ md_verdict_new (GListModel *findings,
           (finding == pasted && self->state == MD_VERDICT_STATE_WORKS_NOW))
         continue;
       if (is_pasted_only (finding) && self->state == MD_VERDICT_STATE_PROBLEM_FOUND &&
-          step_showing (cause) >= 0 && has_status (checks, step_showing (cause),
-                                                   MD_CHECK_STATUS_PASS))
+          is_ruled_out (checks, cause))
         continue;
       notice (self, finding);
     }
