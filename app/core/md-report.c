@@ -792,31 +792,6 @@ _md_report_dup_title (MdReport *self)
                           server != NULL ? server : _("no server given"), self->port);
 }
 
-/**
- * md_report_dup_headline:
- *
- * Returns: (transfer full): the short answer, as the wizard's results page
- *   gives it (a title, so without a full stop): one problem per finding
- */
-char *
-md_report_dup_headline (MdReport *self)
-{
-  guint found;
-
-  g_return_val_if_fail (MD_IS_REPORT (self), NULL);
-
-  found = g_list_model_get_n_items (G_LIST_MODEL (self->findings));
-  /* A report from before findings existed still counts its failures. */
-  if (found == 0)
-    found = md_report_count_status (self, MD_CHECK_STATUS_FAIL);
-
-  if (found > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "We found %u problem",
-                                         "We found %u problems", found), found);
-
-  return g_strdup (_("Your settings work"));
-}
-
 static void
 append_title (MdReport *self,
               GString  *out)

@@ -35,9 +35,6 @@ GListModel *md_report_get_fixes          (MdReport    *self);
  * report read from a file says what the run that wrote it said. */
 MdVerdict  *md_report_get_verdict        (MdReport    *self);
 MdTranscript *md_report_get_transcript   (MdReport    *self);
-/* "We found 2 problems" / "Your settings work": the one line a reader
- * sees first. */
-char       *md_report_dup_headline       (MdReport    *self);
 guint       md_report_count_status       (MdReport    *self,
                                           MdCheckStatus status);
 char       *md_report_to_json            (MdReport    *self);
