@@ -521,6 +521,23 @@ system_lookup_addresses (const char  *name,
   return g_list_reverse (addresses);
 }
 
+/* Always through a source, never g_main_context_invoke(): when the
+ * caller's context is the global default and nobody iterates it at that
+ * moment, invoke acquires it and runs deliver_job() here in the worker,
+ * and the task's callback with it, racing the caller's thread. Tests that
+ * iterate by hand hit it about one run in fifty: a lookup's resolver was
+ * then never released. */
+static void
+deliver_on_context (Job *job)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_job, job, job_free);
+  g_source_set_static_name (source, "[md] DNS answer");
+  g_source_attach (source, job->context);
+}
+
 /* In a worker thread: the blocking call, then back to the caller. */
 static void
 run_job (gpointer job_data,
@@ -561,7 +578,7 @@ run_job (gpointer job_data,
       break;
     }
 
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_job, job, job_free);
+  deliver_on_context (job);
 }
 
 static GThreadPool *
