@@ -22,6 +22,7 @@ struct _MdResultRow
   guint          n_evidence;
 
   GtkLabel      *caption_label;
+  GtkWidget     *evidence_expander;
   GtkGrid       *evidence_grid;
   GtkImage      *icon;
   GtkLabel      *title_label;
@@ -60,6 +61,7 @@ md_result_row_class_init (MdResultRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/md-result-row.ui");
   gtk_widget_class_bind_template_child (widget_class, MdResultRow, caption_label);
+  gtk_widget_class_bind_template_child (widget_class, MdResultRow, evidence_expander);
   gtk_widget_class_bind_template_child (widget_class, MdResultRow, evidence_grid);
   gtk_widget_class_bind_template_child (widget_class, MdResultRow, icon);
   gtk_widget_class_bind_template_child (widget_class, MdResultRow, title_label);
@@ -102,7 +104,10 @@ md_result_row_new (MdCheckStatus  status,
   set_status (self, status);
   gtk_label_set_text (self->title_label, title != NULL ? title : "");
   gtk_label_set_text (self->caption_label, caption != NULL ? caption : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->caption_label), caption != NULL && *caption != '\0');
+  /* A check whose detail only repeats its summary says it once. */
+  gtk_widget_set_visible (GTK_WIDGET (self->caption_label),
+                          caption != NULL && *caption != '\0' &&
+                          g_strcmp0 (caption, title) != 0);
 
   return GTK_WIDGET (self);
 }
@@ -123,8 +128,9 @@ md_result_row_get_title (MdResultRow *self)
   return gtk_label_get_text (self->title_label);
 }
 
-/* Keys are the core's technical names ("enhanced_code"): this is the
- * detail one click away, for whoever helps the user. Values can be copied. */
+/* Keys are the core's technical names ("enhanced_code"): they stay in the
+ * technical details, folded away, for whoever helps the user. Values can
+ * be copied. */
 static void
 add_evidence_line (MdResultRow *self,
                    const char  *key,
@@ -172,7 +178,7 @@ md_result_row_new_for_check (MdCheck *check)
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     add_evidence_line (self, keys[i], md_check_get_evidence (check, keys[i]));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->evidence_grid), self->n_evidence > 0);
+  gtk_widget_set_visible (self->evidence_expander, self->n_evidence > 0);
 
   return GTK_WIDGET (self);
 }

@@ -100,6 +100,7 @@ test_findings (Fixture       *fixture,
   g_autoptr(MdReport) report = md_test_load_report (problems_json);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) evidence = NULL;
+  g_autoptr(GPtrArray) expanders = NULL;
   AdwStatusPage *status;
 
   md_results_page_set_report (fixture->page, report, FALSE);
@@ -129,7 +130,16 @@ test_findings (Fixture       *fixture,
   g_assert_cmpstr (md_result_row_get_title (evidence->pdata[0]), ==,
                    "The server is too busy & <b>closed</b> the connection");
   g_assert_cmpuint (md_result_row_get_n_evidence (evidence->pdata[0]), ==, 3);
-  g_assert_nonnull (md_test_find_label (rows->pdata[0], "4.7.0"));
+  /* The plain sentence is shown; the raw values wait, folded, in the
+   * technical details. */
+  expanders = md_test_find_all (evidence->pdata[0], GTK_TYPE_EXPANDER);
+  g_assert_cmpuint (expanders->len, ==, 1);
+  g_assert_cmpstr (gtk_expander_get_label (expanders->pdata[0]), ==, "Technical details");
+  g_assert_false (gtk_expander_get_expanded (expanders->pdata[0]));
+  /* A closed GtkExpander keeps its child out of the widget tree. */
+  g_assert_nonnull (md_test_find_label (gtk_expander_get_child (expanders->pdata[0]), "4.7.0"));
+  g_assert_nonnull (md_test_find_label (gtk_expander_get_child (expanders->pdata[0]),
+                                        "enhanced_code"));
 
   g_assert_true (md_test_button_shown (fixture->page, "Fix it step by step"));
   g_assert_true (md_test_button_shown (fixture->page, "Save report"));
@@ -167,6 +177,74 @@ test_details (Fixture       *fixture,
   transcript = dup_transcript (fixture->page);
   g_assert_cmpstr (transcript, ==, "S: 421 4.7.0 Too many connections\nC: QUIT");
   g_assert_true (md_test_label_shown (fixture->page, "The server conversation"));
+}
+
+static guint
+count_shown_labels (GtkWidget  *root,
+                    const char *text)
+{
+  g_autoptr(GPtrArray) labels = md_test_find_all (root, GTK_TYPE_LABEL);
+  guint n = 0;
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0 &&
+        md_test_is_shown (labels->pdata[i], root))
+      n++;
+
+  return n;
+}
+
+/* A check whose detail repeats its summary says it once. */
+static void
+test_said_once (void)
+{
+  GtkWidget *row = g_object_ref_sink (md_result_row_new (MD_CHECK_STATUS_PASS,
+                                                         "The server answers",
+                                                         "The server answers"));
+  GtkWidget *other = g_object_ref_sink (md_result_row_new (MD_CHECK_STATUS_PASS,
+                                                           "The server answers",
+                                                           "In 20 ms"));
+
+  g_assert_cmpuint (count_shown_labels (row, "The server answers"), ==, 1);
+  g_assert_cmpuint (count_shown_labels (other, "In 20 ms"), ==, 1);
+  g_object_unref (row);
+  g_object_unref (other);
+}
+
+static GtkAdjustment *
+page_vadjustment (MdResultsPage *page)
+{
+  g_autoptr(GPtrArray) scrolled = md_test_find_all (page, GTK_TYPE_SCROLLED_WINDOW);
+
+  /* The status page's own, the outermost one. */
+  g_assert_cmpuint (scrolled->len, >, 0);
+  return gtk_scrolled_window_get_vadjustment (scrolled->pdata[0]);
+}
+
+/* A new run opens at the top, wherever the user had scrolled to. */
+static void
+test_scroll_to_top (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(MdReport) problems = md_test_load_report (problems_json);
+  g_autoptr(GPtrArray) expanders = NULL;
+  GtkAdjustment *adjustment;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 300);
+  md_results_page_set_report (fixture->page, problems, FALSE);
+  expanders = md_test_find_all (fixture->page, ADW_TYPE_EXPANDER_ROW);
+  for (guint i = 0; i < expanders->len; i++)
+    adw_expander_row_set_expanded (expanders->pdata[i], TRUE);
+  md_test_flush (fixture->window);
+
+  adjustment = page_vadjustment (fixture->page);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment),
+                     >, 100);
+  gtk_adjustment_set_value (adjustment, 100);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 100);
+
+  md_results_page_set_report (fixture->page, problems, FALSE);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
 }
 
 static void
@@ -363,10 +441,26 @@ make_page (gconstpointer json)
   return GTK_WIDGET (page);
 }
 
+/* The verdict's evidence opened, and its technical details. */
+static GtkWidget *
+make_opened_page (gconstpointer json)
+{
+  GtkWidget *page = make_page (json);
+  g_autoptr(GPtrArray) rows = md_test_find_all (page, MD_TYPE_FINDING_ROW);
+  g_autoptr(GPtrArray) details = NULL;
+
+  adw_expander_row_set_expanded (rows->pdata[0], TRUE);
+  details = md_test_find_all (rows->pdata[0], GTK_TYPE_EXPANDER);
+  gtk_expander_set_expanded (details->pdata[0], TRUE);
+
+  return page;
+}
+
 static void
 test_screenshots (void)
 {
   md_test_shoot_page ("results-problems", make_page, problems_json);
+  md_test_shoot_page ("results-evidence", make_opened_page, problems_json);
   md_test_shoot_page ("results-healthy", make_page, healthy_json);
   md_test_shoot_page ("results-works-now", make_page, works_now_json);
 }
@@ -388,6 +482,8 @@ main (int   argc,
   ADD ("works-now", test_works_now);
   ADD ("read-only", test_read_only);
   ADD ("replace", test_replace);
+  ADD ("scroll-to-top", test_scroll_to_top);
+  g_test_add_func ("/md/gui/results/said-once", test_said_once);
   ADD ("actions", test_actions);
   ADD ("shown-focus", test_shown_focus);
   ADD ("keyboard", test_keyboard);
