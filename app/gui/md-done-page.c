@@ -21,6 +21,11 @@ struct _MdDonePage
   MdPage          parent_instance;
 
   MdReport       *report;
+  /* The cause the run found, before any Check again: said in the past
+   * once the newest report works. NULL when the run found none. */
+  char           *first_found;
+  /* The run's fix steps: a report after a fix that worked has none. */
+  guint           n_steps;
   MdCheck        *last_check;
   guint           n_tried;
   /* Whether the window said how the fix steps went, for this report. */
@@ -49,6 +54,7 @@ md_done_page_dispose (GObject *object)
 
   self->latest_row = NULL;
   g_clear_object (&self->report);
+  g_clear_pointer (&self->first_found, g_free);
   g_clear_object (&self->last_check);
 
   G_OBJECT_CLASS (md_done_page_parent_class)->dispose (object);
@@ -96,19 +102,14 @@ md_done_page_init (MdDonePage *self)
   md_page_set_title (MD_PAGE (self), C_("page title", "Summary"));
 }
 
-/* The newest *Check again* decides; before any, the results do. */
+/* The verdict of the newest report decides: after *Check again* the
+ * window passes the report that followed it, so one passing step never
+ * says "it works" beside a cause that still stands. */
 static gboolean
 is_working (MdDonePage *self)
 {
-  MdCheckStatus status;
-
-  if (self->last_check == NULL)
-    return md_verdict_get_state (md_report_get_verdict (self->report)) ==
-           MD_VERDICT_STATE_WORKS_NOW;
-
-  status = md_check_get_status (self->last_check);
-
-  return status == MD_CHECK_STATUS_PASS || status == MD_CHECK_STATUS_WARN;
+  return md_verdict_get_state (md_report_get_verdict (self->report)) ==
+         MD_VERDICT_STATE_WORKS_NOW;
 }
 
 static void
@@ -138,21 +139,35 @@ show_outcome (MdDonePage *self)
         "help, send your provider what Mail Doctor found."));
 }
 
-/* The verdict, once: never a cause it set aside. */
+/* The verdict, once: never a cause it set aside. Once a fix worked, what
+ * was found is said in the past, beside "should go out again". */
 static void
 show_found (MdDonePage *self)
 {
   MdVerdict *verdict = md_report_get_verdict (self->report);
 
-  adw_action_row_set_subtitle (self->found_row,
-                               md_verdict_get_state (verdict) == MD_VERDICT_STATE_WORKS_NOW
-                               ? _("No problems") : md_verdict_get_title (verdict));
+  if (!is_working (self))
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->found_row), _("What we found"));
+      adw_action_row_set_subtitle (self->found_row, md_verdict_get_title (verdict));
+    }
+  else if (self->first_found != NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->found_row),
+                                     _("What we found before the fix"));
+      adw_action_row_set_subtitle (self->found_row, self->first_found);
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->found_row), _("What we found"));
+      adw_action_row_set_subtitle (self->found_row, _("No problems"));
+    }
 }
 
 static void
 show_tried (MdDonePage *self)
 {
-  guint n_steps = g_list_model_get_n_items (md_report_get_fixes (self->report));
+  guint n_steps = self->n_steps;
   g_autofree char *text = NULL;
 
   if (self->n_tried == 0)
@@ -250,10 +265,31 @@ md_done_page_set_report (MdDonePage *self,
   g_return_if_fail (MD_IS_REPORT (report));
 
   g_set_object (&self->report, report);
+  g_clear_pointer (&self->first_found, g_free);
+  if (md_verdict_get_state (md_report_get_verdict (report)) == MD_VERDICT_STATE_PROBLEM_FOUND)
+    self->first_found = g_strdup (md_verdict_get_title (md_report_get_verdict (report)));
+  self->n_steps = g_list_model_get_n_items (md_report_get_fixes (report));
   g_clear_object (&self->last_check);
   self->n_tried = 0;
   self->has_progress = FALSE;
   self->read_only = read_only;
+  show_all (self);
+}
+
+/**
+ * md_done_page_follow_report:
+ *
+ * Shows the report that followed a *Check again* of the same run: the page
+ * follows its verdict and still knows what the run found first.
+ */
+void
+md_done_page_follow_report (MdDonePage *self,
+                            MdReport   *report)
+{
+  g_return_if_fail (MD_IS_DONE_PAGE (self));
+  g_return_if_fail (MD_IS_REPORT (report));
+
+  g_set_object (&self->report, report);
   show_all (self);
 }
 

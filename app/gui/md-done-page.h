@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (MdDonePage, md_done_page, MD, DONE_PAGE, MdPage)
 void md_done_page_set_report   (MdDonePage *self,
                                 MdReport   *report,
                                 gboolean    read_only);
+/* The report after a Check again of the same run. */
+void md_done_page_follow_report (MdDonePage *self,
+                                 MdReport   *report);
 /* While watch mode runs, the page says so and offers to stop it. */
 void md_done_page_set_watching (MdDonePage *self,
                                 gboolean    watching);

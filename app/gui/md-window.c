@@ -340,7 +340,7 @@ recheck_cb (GObject      *source,
   report = md_report_new_from_diagnosis (diagnosis);
   g_set_object (&self->report, report);
   md_results_page_set_report (self->results_page, report, FALSE);
-  md_done_page_set_report (self->done_page, report, FALSE);
+  md_done_page_follow_report (self->done_page, report);
   update_actions (self);
 }
 

@@ -182,16 +182,38 @@ test_new_report (Fixture       *fixture,
   g_assert_cmpstr (md_result_row_get_title (latest (fixture)), ==, "2 checks fail");
 }
 
-/* The newest Check again decides, even when the results had failures. */
+/* A passing step alone does not say "it works": the report that followed
+ * it decides. */
+static void
+test_step_passes (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(MdCheck) fine = new_check (MD_CHECK_STATUS_PASS, "The server answers");
+
+  md_done_page_set_progress (fixture->page, 1, fine);
+
+  g_assert_cmpstr (headline (fixture), ==, "Still stuck?");
+  g_assert_cmpstr (summary (fixture, "What we found"), ==, "The mail server is too busy");
+  g_assert_cmpstr (md_result_row_get_title (latest (fixture)), ==, "The server answers");
+}
+
+/* Once the report after Check again works, the page says so, and what was
+ * found before is said in the past: never beside "should go out again" as
+ * if it still stood. */
 static void
 test_fixed (Fixture       *fixture,
             gconstpointer  data)
 {
+  g_autoptr(MdReport) after = md_test_load_report (healthy_json);
   g_autoptr(MdCheck) fine = new_check (MD_CHECK_STATUS_PASS, "The server answers");
 
+  md_done_page_follow_report (fixture->page, after);
   md_done_page_set_progress (fixture->page, 2, fine);
 
   g_assert_cmpstr (headline (fixture), ==, "Your mail should go out again");
+  g_assert_cmpstr (summary (fixture, "What we found before the fix"), ==,
+                   "The mail server is too busy");
+  g_assert_null (md_test_find_label (fixture->page, "What we found"));
   g_assert_cmpstr (summary (fixture, "Steps tried"), ==, "You tried Check again on 2 of 2 steps");
   g_assert_cmpstr (md_result_row_get_title (latest (fixture)), ==, "The server answers");
   g_assert_false (md_test_button_shown (fixture->page, "Tell me when it works"));
@@ -345,7 +367,10 @@ make_fixed_page (gconstpointer json)
   g_autoptr(MdCheck) fine = new_check (MD_CHECK_STATUS_PASS, "The server answers");
   MdDonePage *page = g_object_new (MD_TYPE_DONE_PAGE, NULL);
 
+  g_autoptr(MdReport) after = md_test_load_report (healthy_json);
+
   md_done_page_set_report (page, report, FALSE);
+  md_done_page_follow_report (page, after);
   md_done_page_set_progress (page, 2, fine);
 
   return GTK_WIDGET (page);
@@ -385,6 +410,7 @@ main (int   argc,
   ADD ("stuck", NULL, test_stuck);
   ADD ("still-failing", NULL, test_still_failing);
   ADD ("fixed", NULL, test_fixed);
+  ADD ("step-passes", NULL, test_step_passes);
   ADD ("new-report", NULL, test_new_report);
   ADD ("healthy", healthy_json, test_healthy);
   ADD ("watching", NULL, test_watching);
