@@ -181,6 +181,7 @@ def save_report(s, workdir):
     return f"saved {path}: findings {causes}"
 
 
+PASTED_421 = "421 Service not available, closing transmission channel"
 # A port nothing listens on, in the namespace: named, not "the server is down".
 CLOSED_PORT = 21009
 
@@ -314,10 +315,14 @@ def scenario_story(tap, desktop, args, ns, ports, style, options):
 
         s.step("welcome", lambda: s.app.wait_page("welcome", 10.0) and shot("welcome"))
 
+        # What the user's mail program said, as most paste it: a 421 with
+        # no reason. The checks decide; the text is one more piece of
+        # evidence.
         def account():
+            s.type_into("Error message", PASTED_421)
             s.fill_account(ports["sink-silent"])
             return shot("account")
-        if not s.step("account, filled in", account):
+        if not s.step("the error message pasted; account, filled in", account):
             return
 
         def checking():
@@ -381,11 +386,14 @@ def scenario_story(tap, desktop, args, ns, ports, style, options):
 
         def healthy():
             check_port(s, ports["sink-healthy"])
-            headline_is(s, "Your settings work")()
+            headline_is(s, "Your server works now")()
+            s.app.wait_text(lambda t: t.startswith("So the error you saw was temporary"), 5.0,
+                            "what the pasted 421 means now, and what to try",
+                            root=s.app.page())
             note = opens_fresh(s)
             return f"{note}; {said_once(s)}; {shot('results-works')}"
-        if not s.step("healthy peer: 'Your settings work', opened at the top, rows closed",
-                      healthy):
+        if not s.step("healthy peer, with the pasted 421: 'Your server works now', what it "
+                      "means and what to try; opened at the top, rows closed", healthy):
             return
 
         # A closed port: named, with no offer to wait; Check again on the
