@@ -41,6 +41,9 @@
 #      when it works" brings the notification "Your email works again";
 #      then again with the window closed while watching, which the app
 #      outlives until the notification is sent, and then exits by itself.
+#      Between the two, the same peer recovers while the user is on the fix
+#      page: Check again says "Fixed" in place, and the summary says the mail
+#      should go out again, with the cause "found before the fix".
 #
 # --only SCENARIO runs one of them (busy, cancel, story, watch).
 #
@@ -658,6 +661,51 @@ class ClosedWatch:
         s.step(f"then the app exits by itself within {EXIT_LIMIT:.0f} s", self.exits)
 
 
+def scenario_fixed(s, watch_peer, directory):
+    """The server recovers while the user is on the fix page: Check again
+    says so in place, and the summary says the mail should go out again,
+    with what was found said in the past, never as if it still stood."""
+    def to_fix():
+        watch_peer.start(busy=True)
+        took = s.run_check(WATCH_PORT)
+        s.press("Fix it step by step")
+        s.app.wait_page("fix", 5.0)
+        return f"the check took {took:.1f} s"
+    if not s.step("the 421 peer; Check, Fix it step by step", to_fix):
+        return
+
+    def recovered():
+        watch_peer.start(busy=False)
+        page = s.app.page()
+        s.press("Check again", root=page)
+        text = s.app.wait_text(lambda t: t.startswith(("Still failing", "Fixed", "Works",
+                                                        "Not checked")),
+                               RUN_TIMEOUT, "the result of Check again", root=page)
+        assert not text.startswith(("Still failing", "Not checked")), \
+            f"the server works again, yet: {text!r}"
+        return text
+    if not s.step("the peer works again; Check again on the fix page says so in place",
+                  recovered):
+        return
+
+    def done():
+        s.finish_steps()
+        page = s.app.page()
+        texts = s.app.texts(page)
+        assert "Your mail should go out again" in texts, f"the summary reads {texts}"
+        assert "What we found" not in texts, f"a cause that no longer stands: {texts}"
+        i = texts.index("What we found before the fix")
+        assert texts[i + 1] == "The mail server is too busy", f"the summary reads {texts}"
+        assert not s.app.find_all(s.P.ROLE_PUSH_BUTTON, "Tell me when it works", root=page), \
+            "watching offered for a server that works"
+        s.button("Check again", root=page)
+        os.makedirs(directory, exist_ok=True)
+        time.sleep(0.6)
+        return f"{said_once(s)}; {s.screenshot(directory, 'done-fixed-e2e')}"
+    s.step("Done: 'Your mail should go out again', the cause said as found before the "
+           "fix, no offer to watch", done)
+
+
 def scenario_watch(tap, desktop, args, ns, lab, workdir):
     notifications = Notifications(desktop, workdir)
     watch_peer = WatchPeer(lab)
@@ -677,6 +725,8 @@ def scenario_watch(tap, desktop, args, ns, lab, workdir):
                    f"'{WORKS_AGAIN}' within {NOTIFY_LIMIT:.0f} s, and the done page "
                    "no longer says it is watching",
                    lambda: watch_works(s, watch_peer, notifications))
+        with scenario(tap, desktop, args, ns, "fixed on the way") as s:
+            scenario_fixed(s, watch_peer, args.artifacts)
         with scenario(tap, desktop, args, ns, "watch, window closed") as s:
             def to_done():
                 watch_peer.start(busy=True)
