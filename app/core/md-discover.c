@@ -62,6 +62,7 @@ md_suggestion_free (MdSuggestion *self)
   g_free (self->host);
   g_free (self->source_detail);
   g_free (self->notes);
+  g_free (self->app_password_url);
   g_free (self);
 }
 
@@ -121,6 +122,8 @@ merge_into (MdSuggestion       *best,
 {
   best->answered |= other->answered;
   best->app_password |= other->app_password;
+  if (best->app_password_url == NULL)
+    best->app_password_url = g_strdup (other->app_password_url);
   best->oauth_only |= other->oauth_only;
 
   if (other->notes == NULL || (best->notes != NULL && strstr (best->notes, other->notes) != NULL))
@@ -284,6 +287,7 @@ provider_suggestion (const MdProvider *provider,
 
   suggestion->notes = g_strdup (provider->notes);
   suggestion->app_password = provider->app_password;
+  suggestion->app_password_url = g_strdup (provider->app_password_url);
   suggestion->oauth_only = provider->oauth_only;
 
   return suggestion;

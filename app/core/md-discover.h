@@ -32,6 +32,7 @@ typedef struct
   gboolean          answered;            /* a probe got an SMTP greeting and EHLO */
   char             *notes;               /* the provider's notes, or NULL */
   gboolean          app_password;
+  char             *app_password_url;    /* where to make one, or NULL */
   gboolean          oauth_only;
 } MdSuggestion;
 

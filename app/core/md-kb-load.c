@@ -237,16 +237,19 @@ get_strv (JsonObject   *object,
 }
 
 static gboolean
-get_url (JsonObject   *object,
-         const char   *member,
-         char        **out,
-         const Where  *where,
-         GError      **error)
+get_optional_url (JsonObject   *object,
+                  const char   *member,
+                  gboolean      required,
+                  char        **out,
+                  const Where  *where,
+                  GError      **error)
 {
   const char *url;
 
-  if (!get_string (object, member, TRUE, &url, where, error))
+  if (!get_string (object, member, required, &url, where, error))
     return FALSE;
+  if (url == NULL)
+    return TRUE;
 
   if (!g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://"))
     return _md_data_invalid (where, error, _("“%s” must be a web address"), member);
@@ -254,6 +257,16 @@ get_url (JsonObject   *object,
   *out = g_strdup (url);
 
   return TRUE;
+}
+
+static gboolean
+get_url (JsonObject   *object,
+         const char   *member,
+         char        **out,
+         const Where  *where,
+         GError      **error)
+{
+  return get_optional_url (object, member, TRUE, out, where, error);
 }
 
 /* The texts of the data are shown to users: they go through the catalogue
@@ -577,7 +590,8 @@ parse_provider (MdKb        *self,
 {
   static const char * const members[] = {
     "id", "name", "domains", "mx_suffixes", "host", "port", "security", "alt_port",
-    "alt_security", "app_password", "oauth_only", "notes", "source", NULL
+    "alt_security", "app_password", "app_password_url", "oauth_only", "notes", "source",
+    NULL
   };
   g_autoptr(MdProvider) provider = g_new0 (MdProvider, 1);
   g_autofree char *ascii = NULL;
@@ -607,6 +621,8 @@ parse_provider (MdKb        *self,
                  where, error) ||
       !get_alternative (object, provider, where, error) ||
       !get_boolean (object, "app_password", &provider->app_password, where, error) ||
+      !get_optional_url (object, "app_password_url", FALSE, &provider->app_password_url,
+                         where, error) ||
       !get_boolean (object, "oauth_only", &provider->oauth_only, where, error) ||
       !get_string (object, "notes", FALSE, &notes, where, error) ||
       !get_url (object, "source", &provider->source, where, error))

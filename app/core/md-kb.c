@@ -32,6 +32,7 @@ void
 _md_kb_provider_free (MdProvider *provider)
 {
   g_free (provider->id);
+  g_free (provider->app_password_url);
   g_free (provider->name);
   g_strfreev (provider->domains);
   g_strfreev (provider->mx_suffixes);

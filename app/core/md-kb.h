@@ -55,6 +55,7 @@ typedef struct
   guint        alt_port;          /* 465, or 0 */
   MdSecurity   alt_security;
   gboolean     app_password;      /* needs an app password instead of the usual one */
+  char        *app_password_url;  /* the provider's page that makes one, or NULL */
   gboolean     oauth_only;        /* passwords are refused altogether */
   char        *notes;             /* plain words for the user, or NULL */
   char        *source;            /* where the settings come from (documentation URL) */

@@ -6,12 +6,17 @@
  * The email address comes first because everything else can be found from
  * it: once the user stops typing, discovery suggests the server, port and
  * security, and says where they came from. What the user typed into those
- * fields always wins over a suggestion. Each field is checked as it is
- * typed, in the core's plain words, and *Check* (win.check) is enabled
- * only through the "valid" property.
+ * fields always wins over a suggestion, and says so; a suggestion belongs
+ * to its address's domain, and a new domain clears it at once, so that a
+ * check never runs against the last address's server. Each field is
+ * checked as it is typed, in the core's plain words, and *Check*
+ * (win.check) is enabled only through the "valid" property; beside it the
+ * page says what is still missing.
  */
 
 #include "md-config.h"
+
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -38,24 +43,35 @@ struct _MdAccountPage
   gboolean              valid;
   /* Set while the page itself fills the fields, which is no user edit. */
   gboolean              filling;
-  gboolean              host_edited;
-  gboolean              port_edited;
-  gboolean              security_edited;
+  /* What the user typed or chose, which no suggestion replaces. */
+  gboolean              host_typed;
+  gboolean              port_typed;
+  gboolean              security_typed;
+  gboolean              username_typed;
+  /* The domain the suggested values are for (a lookup's or the last
+   * check's), or NULL when none are shown. */
+  char                 *suggested_domain;
 
   GtkButton            *check_button;
   GtkSpinner           *discover_spinner;
   AdwEntryRow          *email_row;
   GtkLabel             *email_message;
   AdwEntryRow          *host_row;
+  GtkWidget            *host_typed_label;
+  GtkLabel             *missing_label;
   GtkLabel             *notes_label;
+  GtkLinkButton        *app_password_button;
   AdwPasswordEntryRow  *password_row;
   AdwEntryRow          *port_row;
+  GtkWidget            *port_typed_label;
   AdwActionRow         *remember_row;
   GtkSwitch            *remember_switch;
   AdwComboRow          *security_row;
+  GtkLabel             *security_note;
   AdwPreferencesGroup  *server_group;
   GtkLabel             *server_message;
   AdwEntryRow          *username_row;
+  GtkWidget            *username_typed_label;
 };
 
 G_DEFINE_FINAL_TYPE (MdAccountPage, md_account_page, MD_TYPE_PAGE)
@@ -92,6 +108,24 @@ show_message (GtkLabel     *label,
 {
   gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
   gtk_label_set_text (label, error != NULL ? error->message : "");
+}
+
+/* Each wrong field at once, one line each: fixing one never reveals
+ * another that was wrong all along. */
+static void
+show_messages (GtkLabel     *label,
+               const GError *first,
+               const GError *second)
+{
+  g_autofree char *text = NULL;
+
+  if (first != NULL && second != NULL)
+    text = g_strdup_printf ("%s\n%s", first->message, second->message);
+  else if (first != NULL || second != NULL)
+    text = g_strdup ((first != NULL ? first : second)->message);
+
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+  gtk_label_set_text (label, text != NULL ? text : "");
 }
 
 static void
@@ -133,12 +167,35 @@ validate_server (MdAccountPage *self)
   if (!is_empty (port))
     md_validate_port_string (port, NULL, &port_error);
 
-  /* One message under the group: the first field to fix. */
-  show_message (self->server_message, host_error != NULL ? host_error : port_error);
+  show_messages (self->server_message, host_error, port_error);
   mark_row (self->host_row, host_error != NULL);
   mark_row (self->port_row, port_error != NULL);
 
   return !is_empty (host) && host_error == NULL && port_error == NULL;
+}
+
+/* What Check still needs, beside it, so that a greyed-out button is never
+ * a riddle. */
+static void
+show_missing (MdAccountPage *self,
+              gboolean       email_ok,
+              gboolean       server_ok)
+{
+  const char *host = row_text (self->host_row);
+  const char *text = NULL;
+
+  /* The server alone can be checked; the address finds the server. */
+  if (is_empty (row_text (self->email_row)) && is_empty (host))
+    text = _("To check, type your email address, or your outgoing server.");
+  else if (!email_ok)
+    text = _("To check, correct your email address.");
+  else if (is_empty (host))
+    text = _("To check, type your outgoing server.");
+  else if (!server_ok)
+    text = _("To check, correct the server settings.");
+
+  gtk_label_set_text (self->missing_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_label), text != NULL);
 }
 
 static void
@@ -148,6 +205,8 @@ validate (MdAccountPage *self)
   gboolean server_ok = validate_server (self);
   gboolean valid = email_ok && server_ok;
 
+  show_missing (self, email_ok, server_ok);
+
   if (self->valid == valid)
     return;
 
@@ -155,7 +214,19 @@ validate (MdAccountPage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
 }
 
-/* Discovery */
+/* Suggestions */
+
+/* The domain of @email, folded, or NULL when it has none yet. */
+static char *
+dup_domain (const char *email)
+{
+  const char *at = email != NULL ? strrchr (email, '@') : NULL;
+
+  if (at == NULL || at[1] == '\0')
+    return NULL;
+
+  return g_utf8_casefold (at + 1, -1);
+}
 
 static void
 fill_entry (MdAccountPage *self,
@@ -168,22 +239,87 @@ fill_entry (MdAccountPage *self,
 }
 
 static void
+fill_security (MdAccountPage *self,
+               MdSecurity     security)
+{
+  self->filling = TRUE;
+  adw_combo_row_set_selected (self->security_row, security);
+  self->filling = FALSE;
+}
+
+/* "Typed by you" beside each value the user typed: a suggestion will not
+ * replace it. */
+static void
+show_typed (MdAccountPage *self)
+{
+  gtk_widget_set_visible (self->host_typed_label, self->host_typed);
+  gtk_widget_set_visible (self->port_typed_label, self->port_typed);
+  gtk_widget_set_visible (self->username_typed_label, self->username_typed);
+}
+
+static void
+hide_notes (MdAccountPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->app_password_button), FALSE);
+}
+
+/* Most providers sign in with the whole address, and the check uses it
+ * when the username is empty: showing it says so. */
+static void
+suggest_username (MdAccountPage *self)
+{
+  const char *email = row_text (self->email_row);
+
+  if (self->username_typed)
+    return;
+
+  fill_entry (self, self->username_row,
+              !is_empty (email) && md_validate_email (email, NULL) ? email : NULL);
+}
+
+/* Everything suggested for the last domain goes: the server of
+ * someone@outlook.com is no answer for someone@example.org. */
+static void
+forget_suggestions (MdAccountPage *self)
+{
+  if (!self->host_typed)
+    fill_entry (self, self->host_row, NULL);
+  if (!self->port_typed)
+    fill_entry (self, self->port_row, NULL);
+  if (!self->security_typed)
+    fill_security (self, MD_SECURITY_AUTO);
+
+  g_clear_pointer (&self->suggested_domain, g_free);
+  adw_preferences_group_set_description (self->server_group, NULL);
+  hide_notes (self);
+}
+
+static void
 show_notes (MdAccountPage      *self,
             const MdSuggestion *suggestion)
 {
   g_autoptr(GString) notes = g_string_new (suggestion->notes);
 
+  /* The provider's own words say what changed; this says what it means
+   * for the check, once. */
   if (suggestion->oauth_only)
-    g_string_append_printf (notes, "%s%s", notes->len > 0 ? "\n" : "",
-                            _("This provider does not accept passwords from other "
-                              "programs: sign in through your mail program’s account "
-                              "settings instead."));
+    g_string_append_printf (notes, "%s%s", notes->len > 0 ? "\n\n" : "",
+                            _("Mail Doctor can check that this server answers and that the "
+                              "connection is encrypted, but it cannot test signing in: that "
+                              "needs the provider’s own sign-in window, which only your mail "
+                              "program can open."));
   else if (suggestion->app_password && suggestion->notes == NULL)
     g_string_append (notes, _("This provider needs an app password: a separate password "
                               "you create in your account’s security settings."));
 
   gtk_label_set_text (self->notes_label, notes->str);
   gtk_widget_set_visible (GTK_WIDGET (self->notes_label), notes->len > 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->app_password_button),
+                          suggestion->app_password && suggestion->app_password_url != NULL);
+  if (suggestion->app_password_url != NULL)
+    gtk_link_button_set_uri (self->app_password_button, suggestion->app_password_url);
 }
 
 static void
@@ -206,26 +342,39 @@ static void
 apply_suggestion (MdAccountPage      *self,
                   const MdSuggestion *suggestion)
 {
-  if (!self->host_edited)
+  if (!self->host_typed)
     fill_entry (self, self->host_row, suggestion->host);
 
-  if (!self->port_edited)
+  if (!self->port_typed)
     {
       g_autofree char *port = suggestion->port > 0 ? g_strdup_printf ("%u", suggestion->port)
                                                    : NULL;
       fill_entry (self, self->port_row, port);
     }
 
-  if (!self->security_edited)
-    {
-      self->filling = TRUE;
-      adw_combo_row_set_selected (self->security_row, suggestion->security);
-      self->filling = FALSE;
-    }
+  if (!self->security_typed)
+    fill_security (self, suggestion->security);
 
+  g_free (self->suggested_domain);
+  self->suggested_domain = dup_domain (row_text (self->email_row));
   describe_source (self, suggestion);
   show_notes (self, suggestion);
   validate (self);
+}
+
+static void
+say_not_found (MdAccountPage *self)
+{
+  g_autofree char *domain = dup_domain (row_text (self->email_row));
+  g_autofree char *text = NULL;
+
+  /* Translators: %s is the part of the address after @, like example.org. */
+  text = g_strdup_printf (_("We could not find the settings for %s. Your provider’s help "
+                            "pages list them, and so does the account setup of the mail "
+                            "program that works for you elsewhere: type the outgoing (SMTP) "
+                            "server, its port and its security below."),
+                          domain != NULL ? domain : "");
+  adw_preferences_group_set_description (self->server_group, text);
 }
 
 static void
@@ -248,9 +397,7 @@ discover_cb (GObject      *source,
 
   if (suggestions == NULL || suggestions->len == 0)
     {
-      adw_preferences_group_set_description (self->server_group,
-        _("We could not find the settings for this address. Your provider’s help "
-          "pages list them: type them below."));
+      say_not_found (self);
       return;
     }
 
@@ -277,6 +424,8 @@ discover_now (gpointer user_data)
 {
   MdAccountPage *self = user_data;
   const char *email = row_text (self->email_row);
+  g_autofree char *domain = dup_domain (email);
+  g_autofree char *looking = NULL;
   MdKb *kb = get_kb (self);
 
   self->discover_source = 0;
@@ -285,8 +434,9 @@ discover_now (gpointer user_data)
 
   self->discover_cancellable = g_cancellable_new ();
   gtk_spinner_start (self->discover_spinner);
-  adw_preferences_group_set_description (self->server_group,
-                                         _("Looking up the settings for this address…"));
+  /* Translators: %s is the part of the address after @, like example.org. */
+  looking = g_strdup_printf (_("Looking up the settings for %s…"), domain);
+  adw_preferences_group_set_description (self->server_group, looking);
 
   md_discover_async (kb, email, DISCOVER_TIMEOUT_MS, self->discover_cancellable,
                      discover_cb, g_object_ref (self));
@@ -305,17 +455,20 @@ static void
 schedule_discovery (MdAccountPage *self)
 {
   const char *email = row_text (self->email_row);
+  g_autofree char *domain = dup_domain (email);
 
   stop_discovery (self);
 
-  /* What was said about the last address is not about this one. */
-  adw_preferences_group_set_description (self->server_group, NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->notes_label), FALSE);
+  /* What was suggested or said for another domain is not about this one.
+   * The same domain (a typo fixed before the @) keeps it. */
+  if (g_strcmp0 (domain, self->suggested_domain) != 0)
+    forget_suggestions (self);
 
   if (is_empty (email) || !md_validate_email (email, NULL))
     return;
 
-  self->discover_source = g_timeout_add_once (DISCOVER_DELAY_MS, discover_now, self);
+  if (self->suggested_domain == NULL)
+    self->discover_source = g_timeout_add_once (DISCOVER_DELAY_MS, discover_now, self);
 }
 
 /* The keyring */
@@ -417,10 +570,13 @@ on_email_row_changed_cb (MdAccountPage *self,
 {
   g_assert (MD_IS_ACCOUNT_PAGE (self));
 
-  validate (self);
-
   if (!self->filling)
-    schedule_discovery (self);
+    {
+      suggest_username (self);
+      schedule_discovery (self);
+    }
+
+  validate (self);
 }
 
 static void
@@ -436,9 +592,66 @@ on_server_row_changed_cb (MdAccountPage *self,
 
   /* Emptying a field hands it back to discovery. */
   if (editable == GTK_EDITABLE (self->host_row))
-    self->host_edited = !is_empty (gtk_editable_get_text (editable));
+    self->host_typed = !is_empty (gtk_editable_get_text (editable));
   else
-    self->port_edited = !is_empty (gtk_editable_get_text (editable));
+    self->port_typed = !is_empty (gtk_editable_get_text (editable));
+
+  show_typed (self);
+}
+
+static void
+on_username_row_changed_cb (MdAccountPage *self,
+                            GtkEditable   *editable)
+{
+  g_assert (MD_IS_ACCOUNT_PAGE (self));
+
+  if (self->filling)
+    return;
+
+  /* Emptying it hands it back to the address. */
+  self->username_typed = !is_empty (gtk_editable_get_text (editable));
+  show_typed (self);
+}
+
+/* The port that goes with each security choice; "" for Automatic, which
+ * picks it. */
+static const char *
+usual_port (MdSecurity security)
+{
+  switch (security)
+    {
+    case MD_SECURITY_TLS:
+      return "465";
+    case MD_SECURITY_STARTTLS:
+    case MD_SECURITY_NONE:
+      return "587";
+    case MD_SECURITY_AUTO:
+    default:
+      return "";
+    }
+}
+
+/* What the choice means, where it is made: Automatic explained, and a
+ * warning where the password would travel readable. */
+static void
+show_security_note (MdAccountPage *self)
+{
+  MdSecurity security = adw_combo_row_get_selected (self->security_row);
+  const char *text = NULL;
+
+  if (security == MD_SECURITY_AUTO)
+    text = _("Automatic: Mail Doctor encrypts the connection the way the server offers: from "
+             "the start on port 465, with STARTTLS on the other ports.");
+  else if (security == MD_SECURITY_NONE)
+    text = _("Not encrypted: your password and your messages would travel readable by anyone "
+             "on the way. Choose it only if your provider tells you to.");
+
+  gtk_label_set_text (self->security_note, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->security_note), text != NULL);
+  if (security == MD_SECURITY_NONE)
+    gtk_widget_add_css_class (GTK_WIDGET (self->security_note), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->security_note), "warning");
 }
 
 static void
@@ -448,8 +661,16 @@ on_security_row_selected_cb (MdAccountPage *self,
 {
   g_assert (MD_IS_ACCOUNT_PAGE (self));
 
-  if (!self->filling)
-    self->security_edited = adw_combo_row_get_selected (row) != MD_SECURITY_AUTO;
+  show_security_note (self);
+
+  if (self->filling)
+    return;
+
+  self->security_typed = adw_combo_row_get_selected (row) != MD_SECURITY_AUTO;
+  /* A new choice brings its usual port, unless the user typed one. */
+  if (!self->port_typed)
+    fill_entry (self, self->port_row, usual_port (adw_combo_row_get_selected (row)));
+  validate (self);
 }
 
 static void
@@ -510,6 +731,7 @@ md_account_page_dispose (GObject *object)
   MdAccountPage *self = (MdAccountPage *)object;
 
   stop_discovery (self);
+  g_clear_pointer (&self->suggested_domain, g_free);
   g_cancellable_cancel (self->keyring_cancellable);
   g_clear_object (&self->keyring_cancellable);
   g_clear_object (&self->settings);
@@ -562,20 +784,27 @@ md_account_page_class_init (MdAccountPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, email_message);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, host_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, host_typed_label);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, missing_label);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, notes_label);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, app_password_button);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, port_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, port_typed_label);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, remember_row);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, remember_switch);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, security_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, security_note);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, server_group);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, server_message);
   gtk_widget_class_bind_template_child (widget_class, MdAccountPage, username_row);
+  gtk_widget_class_bind_template_child (widget_class, MdAccountPage, username_typed_label);
   gtk_widget_class_bind_template_callback (widget_class, on_email_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_remember_switch_active_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_security_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_username_row_changed_cb);
 }
 
 /* The first button on show: the row's apply button is hidden. */
@@ -608,6 +837,8 @@ md_account_page_init (MdAccountPage *self)
   self->keyring_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  show_security_note (self);
+  show_missing (self, TRUE, TRUE);
 
   /* libadwaita 1.2 leaves the password's reveal button without a name,
    * and a screen reader would read out "GtkImage". */
@@ -635,9 +866,24 @@ load_settings (MdAccountPage *self)
                          md_settings_get_remember_password (self->settings));
   self->filling = FALSE;
 
+  /* The last check's values count as suggestions for its address's
+   * domain: another domain replaces them. A username other than the
+   * address was the user's own. */
+  self->host_typed = self->port_typed = self->security_typed = FALSE;
+  self->username_typed = !is_empty (md_settings_get_username (self->settings)) &&
+                         g_strcmp0 (md_settings_get_username (self->settings),
+                                    md_settings_get_email (self->settings)) != 0;
+  if (!self->username_typed)
+    suggest_username (self);
+  show_typed (self);
+
+  g_clear_pointer (&self->suggested_domain, g_free);
   if (!is_empty (md_settings_get_host (self->settings)))
-    adw_preferences_group_set_description (self->server_group,
-                                           _("The settings of your last check"));
+    {
+      self->suggested_domain = dup_domain (md_settings_get_email (self->settings));
+      adw_preferences_group_set_description (self->server_group,
+                                             _("The settings of your last check"));
+    }
 }
 
 void

@@ -292,6 +292,21 @@ test_rule_precedence (void)
                    MD_DNSBL_ANSWER_UNKNOWN);
 }
 
+/* Where the provider asks for an app password, the shipped table says
+ * where to make one: Gmail's own page; none for providers without. */
+static void
+test_app_password_url (void)
+{
+  g_autoptr(MdKb) kb = md_kb_new (NULL);
+  const MdProvider *gmail = md_kb_find_provider_by_domain (kb, "gmail.com");
+  const MdProvider *outlook = md_kb_find_provider_by_domain (kb, "outlook.com");
+
+  g_assert_true (gmail->app_password);
+  g_assert_cmpstr (gmail->app_password_url, ==, "https://myaccount.google.com/apppasswords");
+  g_assert_false (outlook->app_password);
+  g_assert_null (outlook->app_password_url);
+}
+
 static void
 test_provider_by_domain (void)
 {
@@ -476,6 +491,10 @@ test_broken (void)
       "'port': 465, 'security': 'ssl', 'app_password': false, 'oauth_only': false, "
       "'source': 'https://x.example/'}", "entry 1 (x)" },
     { GOOD_ZONE, "{'id': 'x', 'name': 'x', 'domains': ['x.example'], 'host': 'smtp.x.example', "
+      "'port': 465, 'security': 'tls', 'app_password': true, "
+      "'app_password_url': 'x.example/app-passwords', 'oauth_only': false, "
+      "'source': 'https://x.example/'}", "entry 1 (x)" },
+    { GOOD_ZONE, "{'id': 'x', 'name': 'x', 'domains': ['x.example'], 'host': 'smtp.x.example', "
       "'port': 465, 'security': 'tls', 'alt_security': 'starttls', 'app_password': false, "
       "'oauth_only': false, 'source': 'https://x.example/'}", "entry 1 (x)" },
     { GOOD_ZONE, "{'id': 'x', 'name': 'x', 'domains': ['x.example'], 'host': 'smtp.x.example', "
@@ -532,6 +551,7 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/md/core/kb/app-password-url", test_app_password_url);
   g_test_add_func ("/md/core/kb/files", test_files);
   g_test_add_func ("/md/core/kb/load", test_load);
   g_test_add_func ("/md/core/kb/answers", test_answers);

@@ -621,11 +621,25 @@ class App:
         popovers = [a for a in self.walk(combo) if a.name == "GtkPopover"]
         return self.texts(popovers[0]) if popovers else None
 
+    def in_popover(self, acc, root):
+        node = acc
+        while node is not None and node != root:
+            if self.name_of(node) == "GtkPopover":
+                return True
+            node = node.parent
+        return False
+
     def combo_value(self, combo):
-        """The option shown in the combo row (its first list's one item)."""
-        lists = self.find_all(self.pyatspi.ROLE_LIST, root=combo)
-        texts = self.texts(lists[0]) if lists else []
-        return texts[0] if texts else None
+        """The option shown in the combo row: its one-item list, or, where
+        the row shows the choice as its subtitle (use-subtitle), the label
+        after the title."""
+        lists = [a for a in self.find_all(self.pyatspi.ROLE_LIST, root=combo)
+                 if not self.in_popover(a, combo)]
+        if lists:
+            texts = self.texts(lists[0])
+            return texts[0] if texts else None
+        texts = self.texts(combo)
+        return texts[1] if len(texts) > 1 else None
 
     def pick_option(self, combo, option):
         """In the list of combo, which Space has just opened: the arrows to
@@ -870,7 +884,7 @@ class Scenario:
         self.type_into("Email address", EMAIL)
         self.type_into("Outgoing server", "127.0.0.1")
         self.type_into("Port", str(port))
-        self.choose("Security", "None")
+        self.choose("Security", "Not encrypted")
         check = self.button("Check")
         wait_until(lambda: self.app.enabled(check), 5.0, "Check to be enabled")
 

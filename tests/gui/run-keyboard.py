@@ -241,7 +241,7 @@ def walk_pages(tap, app, keyboard, ports):
     keyboard.type_into("Email address", atspi_lab.EMAIL)
     keyboard.type_into("Outgoing server", "127.0.0.1")
     keyboard.type_into("Port", str(ports["sink-silent"]))
-    choose_by_keyboard(app, keyboard, "Security", "None")
+    choose_by_keyboard(app, keyboard, "Security", "Not encrypted")
     arrive("account")
 
     keyboard.activate(P.ROLE_PUSH_BUTTON, "Check")

@@ -257,6 +257,242 @@ test_user_edit_wins (Fixture       *f,
   g_assert_cmpstr (text_of (f, HOST), ==, "mail.mine.test");
 }
 
+static AdwComboRow *
+security_row (Fixture *f)
+{
+  g_autoptr(GPtrArray) combos = md_test_find_all (f->page, ADW_TYPE_COMBO_ROW);
+
+  g_assert_cmpuint (combos->len, ==, 1);
+  return combos->pdata[0];
+}
+
+/* The "Typed by you" mark on the row titled @title. */
+static gboolean
+marked_typed (Fixture    *f,
+              const char *title)
+{
+  GtkWidget *label = md_test_find_label (row (f, title), "Typed by you");
+
+  return label != NULL && md_test_is_shown (label, f->window);
+}
+
+/* Whether a label on show starts with @text (a note may add to it). */
+static gboolean
+text_shown (Fixture    *f,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = md_test_find_all (f->window, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_has_prefix (gtk_label_get_text (labels->pdata[i]), text) &&
+        md_test_is_shown (labels->pdata[i], f->window))
+      return TRUE;
+
+  return FALSE;
+}
+
+static const char *
+server_description (Fixture *f)
+{
+  g_autoptr(GPtrArray) groups = md_test_find_all (f->page, ADW_TYPE_PREFERENCES_GROUP);
+
+  for (guint i = 0; i < groups->len; i++)
+    if (g_strcmp0 (adw_preferences_group_get_title (groups->pdata[i]), "Outgoing Server") == 0)
+      return adw_preferences_group_get_description (groups->pdata[i]);
+
+  g_assert_not_reached ();
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *prefix;
+} DescriptionWait;
+
+static gboolean
+description_starts (gpointer data)
+{
+  DescriptionWait *wait = data;
+  const char *text = server_description (wait->f);
+
+  return text != NULL && g_str_has_prefix (text, wait->prefix);
+}
+
+/* Typing a new address drops at once every value suggested for the old
+ * one: the check can never run against the last address's server. */
+static void
+test_new_address_replaces (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(MdKb) kb = md_kb_new (NULL);
+  const MdProvider *outlook = md_kb_find_provider_by_domain (kb, "outlook.com");
+  RowWait host_wait = { f, HOST, outlook->host };
+  DescriptionWait looking = { f, "Looking up the settings for made-up-domain.test" };
+  DescriptionWait not_found = { f, "We could not find the settings for made-up-domain.test" };
+
+  show_page (f);
+  md_test_type (row (f, EMAIL), "someone@outlook.com");
+  md_test_wait_for (row_has_text, &host_wait, DISCOVERY_WAIT_MS);
+  g_assert_cmpint (adw_combo_row_get_selected (security_row (f)), ==, MD_SECURITY_STARTTLS);
+
+  md_test_type (row (f, EMAIL), "someone@made-up-domain.test");
+  g_assert_cmpstr (text_of (f, HOST), ==, "");
+  g_assert_cmpstr (text_of (f, PORT), ==, "");
+  g_assert_cmpint (adw_combo_row_get_selected (security_row (f)), ==, MD_SECURITY_AUTO);
+  g_assert_false (text_shown (f, outlook->notes));
+  g_assert_false (md_account_page_get_valid (f->page));
+
+  md_test_wait_for (description_starts, &looking, DISCOVERY_WAIT_MS);
+  md_test_wait_for (description_starts, &not_found, DISCOVERY_WAIT_MS);
+  g_assert_cmpstr (text_of (f, HOST), ==, "");
+  g_assert_true (md_test_label_shown (f->window, "To check, type your outgoing server."));
+  md_test_save_screenshot (f->window, "account-not-found");
+}
+
+/* What the user typed stays through a new address, and says it is theirs;
+ * the username follows the address until the user types one. */
+static void
+test_typed_kept (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(MdKb) kb = md_kb_new (NULL);
+  const MdProvider *gmail = md_kb_find_provider_by_domain (kb, "gmail.com");
+  g_autofree char *port = g_strdup_printf ("%u", gmail->port);
+  RowWait port_wait = { f, PORT, port };
+
+  show_page (f);
+  md_test_type (row (f, EMAIL), "sam@example.test");
+  g_assert_cmpstr (text_of (f, USERNAME), ==, "sam@example.test");
+  g_assert_false (marked_typed (f, USERNAME));
+
+  md_test_type (row (f, HOST), "mail.mine.test");
+  g_assert_true (marked_typed (f, HOST));
+  g_assert_false (marked_typed (f, PORT));
+
+  md_test_type (row (f, EMAIL), "sam@gmail.com");
+  g_assert_cmpstr (text_of (f, USERNAME), ==, "sam@gmail.com");
+  md_test_wait_for (row_has_text, &port_wait, DISCOVERY_WAIT_MS);
+  g_assert_cmpstr (text_of (f, HOST), ==, "mail.mine.test");
+  g_assert_true (marked_typed (f, HOST));
+
+  md_test_type (row (f, USERNAME), "sam.login");
+  g_assert_true (marked_typed (f, USERNAME));
+  md_test_type (row (f, EMAIL), "sam@example.org");
+  g_assert_cmpstr (text_of (f, USERNAME), ==, "sam.login");
+
+  /* Emptying a field hands it back to the suggestions. */
+  md_test_type (row (f, HOST), "");
+  g_assert_false (marked_typed (f, HOST));
+  md_test_save_screenshot (f->window, "account-typed");
+}
+
+/* The security choices in words, with what each means; a choice brings
+ * its usual port unless the user typed one. */
+static void
+test_security_words (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char warning[] = "Not encrypted: your password and your messages would travel "
+                                "readable by anyone on the way. Choose it only if your provider "
+                                "tells you to.";
+  AdwComboRow *security;
+  GListModel *choices;
+
+  show_page (f);
+  security = security_row (f);
+  choices = adw_combo_row_get_model (security);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), MD_SECURITY_STARTTLS),
+                   ==, "Encrypted (STARTTLS, usually port 587)");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), MD_SECURITY_TLS),
+                   ==, "Encrypted from the start (SSL/TLS, usually port 465)");
+  g_assert_true (adw_combo_row_get_use_subtitle (security));
+  g_assert_true (md_test_label_shown (f->window,
+                                      "Automatic: Mail Doctor encrypts the connection the way "
+                                      "the server offers: from the start on port 465, with "
+                                      "STARTTLS on the other ports."));
+
+  adw_combo_row_set_selected (security, MD_SECURITY_NONE);
+  g_assert_true (md_test_label_shown (f->window, warning));
+  g_assert_true (gtk_widget_has_css_class (md_test_find_label (f->window, warning), "warning"));
+  g_assert_cmpstr (text_of (f, PORT), ==, "587");
+
+  adw_combo_row_set_selected (security, MD_SECURITY_TLS);
+  g_assert_false (text_shown (f, warning));
+  g_assert_cmpstr (text_of (f, PORT), ==, "465");
+
+  md_test_type (row (f, PORT), "2525");
+  adw_combo_row_set_selected (security, MD_SECURITY_STARTTLS);
+  g_assert_cmpstr (text_of (f, PORT), ==, "2525");
+
+  adw_combo_row_set_selected (security, MD_SECURITY_NONE);
+  md_test_save_screenshot (f->window, "account-not-encrypted");
+}
+
+/* Every wrong field says why at once; beside Check, what is missing. */
+static void
+test_all_at_once (Fixture       *f,
+                  gconstpointer  data)
+{
+  show_page (f);
+  g_assert_true (md_test_label_shown (f->window,
+                                      "To check, type your email address, or your outgoing "
+                                      "server."));
+
+  md_test_type (row (f, EMAIL), "sam@example.test");
+  md_test_type (row (f, HOST), "smtp example.com");
+  md_test_type (row (f, PORT), "58 7");
+  g_assert_true (md_test_label_shown (f->window, "The server name can’t contain spaces\n"
+                                                 "The port can’t contain spaces"));
+  g_assert_true (md_test_label_shown (f->window, "To check, correct the server settings."));
+
+  md_test_type (row (f, HOST), "smtp.example.com");
+  g_assert_true (md_test_label_shown (f->window, "The port can’t contain spaces"));
+  md_test_type (row (f, PORT), "587");
+  g_assert_true (md_account_page_get_valid (f->page));
+  g_assert_null (md_test_find_label (f->window, "To check, correct the server settings."));
+
+  md_test_type (row (f, EMAIL), "sam@");
+  g_assert_false (md_account_page_get_valid (f->page));
+  g_assert_true (md_test_label_shown (f->window, "To check, correct your email address."));
+}
+
+/* A provider's note says each thing once; where it needs an app password,
+ * a link to where one is made; where it takes no passwords at all, what
+ * Mail Doctor can and cannot test. */
+static void
+test_provider_notes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(MdKb) kb = md_kb_new (NULL);
+  const MdProvider *gmail = md_kb_find_provider_by_domain (kb, "gmail.com");
+  const MdProvider *outlook = md_kb_find_provider_by_domain (kb, "outlook.com");
+  RowWait gmail_wait = { f, HOST, gmail->host };
+  RowWait outlook_wait = { f, HOST, outlook->host };
+  GtkWidget *link;
+
+  show_page (f);
+  md_test_type (row (f, EMAIL), "sam@gmail.com");
+  md_test_wait_for (row_has_text, &gmail_wait, DISCOVERY_WAIT_MS);
+  link = md_test_find_button (f->page, "How to make an app password");
+  g_assert_true (md_test_is_shown (link, f->window));
+  g_assert_cmpstr (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)), ==,
+                   gmail->app_password_url);
+  md_test_save_screenshot (f->window, "account-app-password");
+
+  md_test_type (row (f, EMAIL), "sam@outlook.com");
+  md_test_wait_for (row_has_text, &outlook_wait, DISCOVERY_WAIT_MS);
+  g_assert_false (md_test_is_shown (link, f->window));
+  {
+    g_autofree char *expected = g_strdup_printf ("%s\n\n%s", outlook->notes,
+      "Mail Doctor can check that this server answers and that the connection is encrypted, "
+      "but it cannot test signing in: that needs the provider’s own sign-in window, which only "
+      "your mail program can open.");
+
+    g_assert_true (md_test_label_shown (f->window, expected));
+  }
+  md_test_save_screenshot (f->window, "account-oauth-only");
+}
+
 /* The entries' accessible names are their titles (AdwEntryRow labels
  * itself with it), and the buttons' are their labels; a second explicit
  * name would be read twice. */
@@ -317,6 +553,11 @@ main (int   argc,
   ADD ("discovery-fills", test_discovery_fills);
   ADD ("user-edit-wins", test_user_edit_wins);
   ADD ("accessible-names", test_accessible_names);
+  ADD ("new-address-replaces", test_new_address_replaces);
+  ADD ("typed-kept", test_typed_kept);
+  ADD ("security-words", test_security_words);
+  ADD ("all-at-once", test_all_at_once);
+  ADD ("provider-notes", test_provider_notes);
   ADD ("check-in-view", test_check_in_view);
 
 #undef ADD
