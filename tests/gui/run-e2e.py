@@ -45,7 +45,7 @@
 #      page: Check again says "Fixed" in place, and the summary says the mail
 #      should go out again, with the cause "found before the fix".
 #
-# --only SCENARIO runs one of them (busy, cancel, story, watch).
+# --only SCENARIO runs one of them (busy, cancel, account, story, watch).
 #
 # Needs root (for the namespace) and Debian's /usr/bin/python3 with
 # python3-pyatspi; without root it skips. Packages: postfix (smtp-sink),
@@ -208,6 +208,115 @@ def scenario_cancel(tap, desktop, args, ns, ports):
             s.app.wait_page("account", CANCEL_LIMIT)
             return f"back on the account page after {time.monotonic() - started:.2f} s"
         s.step(f"Cancel returns to the account page within {CANCEL_LIMIT:.0f} s", cancel)
+
+
+# Scenario 3b: the account page, as a new user fills it in, in every style
+
+OAUTH_SAYS = "Mail Doctor can check that this server answers"
+NOT_ENCRYPTED_SAYS = "Not encrypted: your password and your messages would travel readable"
+
+
+def field(s, name):
+    return s.app.text_of(s.app.editable(s.app.find(s.P.ROLE_TEXT, name)))
+
+
+def wait_field(s, name, value, timeout=10.0):
+    atspi_lab.wait_until(lambda: field(s, name) == value, timeout, f"{name!r} to read {value!r}")
+
+
+def typed_mark(s, name):
+    """Whether the row of the field name says "Typed by you"."""
+    entry = s.app.find(s.P.ROLE_TEXT, name)
+    return "Typed by you" in s.app.texts(entry)
+
+
+def scenario_account(tap, desktop, args, ns, style, options):
+    directory = args.artifacts
+    with scenario(tap, desktop, args, ns, f"account, {style}", **options) as s:
+        def shot(name):
+            time.sleep(0.6)
+            return s.screenshot(directory, f"{name}-{style}")
+
+        def page():
+            return s.app.page()
+
+        def oauth():
+            s.press("Start")
+            s.app.wait_page("account", 5.0)
+            s.type_into("Email address", "someone@outlook.com")
+            wait_field(s, "Outgoing server", "smtp-mail.outlook.com")
+            assert field(s, "Username") == "someone@outlook.com", \
+                f"the username reads {field(s, 'Username')!r}"
+            says = [t for t in s.app.texts(page()) if OAUTH_SAYS in t]
+            assert len(says) == 1 and says[0].count(OAUTH_SAYS) == 1, \
+                f"what Mail Doctor can test for Outlook.com, said {len(says)} times"
+            return f"{said_once(s)}; {shot('account-oauth')}"
+        if not s.step("someone@outlook.com: Outlook's server, the username from the address, "
+                      "and once what Mail Doctor can and cannot test", oauth):
+            return
+
+        def new_address():
+            s.type_into("Email address", "someone@made-up-domain.test")
+            # At once, before any lookup: nothing of Outlook's is left.
+            assert field(s, "Outgoing server") == "", \
+                f"the server still reads {field(s, 'Outgoing server')!r}"
+            assert field(s, "Port") == "", f"the port still reads {field(s, 'Port')!r}"
+            assert not any(OAUTH_SAYS in t for t in s.app.texts(page())), \
+                "Outlook's note is still on show"
+            text = s.app.wait_text(
+                lambda t: t.startswith("We could not find the settings for "
+                                       "made-up-domain.test"), 15.0, "'We could not find'",
+                root=page())
+            assert field(s, "Outgoing server") == "", "a server appeared from nowhere"
+            s.app.wait_text(lambda t: t == "To check, type your outgoing server.", 5.0,
+                            "what Check still needs", root=page())
+            return f"{text!r}; {shot('account-not-found')}"
+        if not s.step("a new address drops Outlook's server at once; nothing found: the "
+                      "fields stay empty and the page says what to type", new_address):
+            return
+
+        def typed():
+            s.type_into("Outgoing server", "mail.mine.test")
+            atspi_lab.wait_until(lambda: typed_mark(s, "Outgoing server"), 5.0,
+                                 "'Typed by you' beside the server")
+            s.type_into("Email address", "someone@gmail.com")
+            wait_field(s, "Port", "587")
+            assert field(s, "Outgoing server") == "mail.mine.test", \
+                f"the typed server became {field(s, 'Outgoing server')!r}"
+            assert field(s, "Username") == "someone@gmail.com"
+            link = s.app.find(s.P.ROLE_LINK, "How to make an app password", root=page())
+            return f"{s.app.describe(link)}; {shot('account-typed')}"
+        if not s.step("a typed server stays through a new address, marked 'Typed by you'; "
+                      "Gmail's note links to where an app password is made", typed):
+            return
+
+        def security():
+            s.type_into("Outgoing server", "")
+            s.type_into("Email address", "someone@made-up-domain.test")
+            s.choose("Security", "Not encrypted")
+            s.app.wait_text(lambda t: t.startswith(NOT_ENCRYPTED_SAYS), 5.0,
+                            "the warning under Not encrypted", root=page())
+            wait_field(s, "Port", "587")
+            s.choose("Security", "Encrypted from the start (SSL/TLS, usually port 465)")
+            wait_field(s, "Port", "465")
+            assert not any(t.startswith(NOT_ENCRYPTED_SAYS) for t in s.app.texts(page()))
+            s.choose("Security", "Not encrypted")
+            return shot("account-security")
+        if not s.step("security in words: Not encrypted warns; a choice brings its usual "
+                      "port", security):
+            return
+
+        def invalid():
+            s.type_into("Outgoing server", "smtp example.com")
+            s.type_into("Port", "58 7")
+            s.app.wait_text(lambda t: t == "The server name can’t contain spaces\n"
+                                           "The port can’t contain spaces", 5.0,
+                            "both fields' messages at once", root=page())
+            s.app.wait_text(lambda t: t == "To check, correct the server settings.", 5.0,
+                            "what Check still needs", root=page())
+            assert not s.app.enabled(s.button("Check")), "Check is enabled"
+            return shot("account-invalid")
+        s.step("every wrong field says why at once; beside Check, what is missing", invalid)
 
 
 # Scenario 4: the whole story in every style, against each peer, with a
@@ -751,6 +860,9 @@ def main_run(args, ns, workdir):
             scenario_busy(tap, desktop, args, ns, ports, workdir)
         if args.only in (None, "cancel"):
             scenario_cancel(tap, desktop, args, ns, ports)
+        if args.only in (None, "account"):
+            for style, options in STYLES:
+                scenario_account(tap, desktop, args, ns, style, options)
         if args.only in (None, "story"):
             for style, options in STYLES:
                 scenario_story(tap, desktop, args, ns, ports, style, options)
@@ -772,7 +884,7 @@ def parse_args(argv):
     parser.add_argument("--artifacts",
                         help="where the screenshots go (default: ./screenshots)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--only", choices=("busy", "cancel", "story", "watch"),
+    parser.add_argument("--only", choices=("busy", "cancel", "account", "story", "watch"),
                         help="run one scenario (while working on it)")
     return parser.parse_args(argv)
 
