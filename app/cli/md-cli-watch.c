@@ -19,6 +19,7 @@
 #include "md-account.h"
 #include "md-diagnosis.h"
 #include "md-finding.h"
+#include "md-verdict.h"
 #include "md-watch.h"
 #include "md-cli.h"
 #include "md-cli-options.h"
@@ -61,11 +62,14 @@ static gboolean
 parse_options (MdCliCheckOptions   *o,
                int                 *interval,
                int                 *max_interval,
+               gboolean            *anyway,
                int                 *argc,
                char              ***argv,
                GError             **error)
 {
   const GOptionEntry entries[] = {
+    { "anyway", 0, 0, G_OPTION_ARG_NONE, anyway,
+      N_("Watch even a problem that waiting cannot fix"), NULL },
     { "interval", 0, 0, G_OPTION_ARG_INT, interval,
       N_("Wait this long before checking again the first time (default 60)"), N_("SECONDS") },
     { "max-interval", 0, 0, G_OPTION_ARG_INT, max_interval,
@@ -94,14 +98,14 @@ can_watch (MdDiagnosis *diagnosis,
          check != NULL && md_check_get_status (check) == MD_CHECK_STATUS_FAIL;
 }
 
-/* The check behind the most important finding, else the first that fails. */
+/* The check behind the verdict's cause, else the first that fails. */
 static gboolean
 pick_check (MdDiagnosis *diagnosis,
+            MdVerdict   *verdict,
             MdCheckId   *id)
 {
-  GListModel *findings = md_diagnosis_get_findings (diagnosis);
   GListModel *checks = md_diagnosis_get_checks (diagnosis);
-  g_autoptr(MdFinding) finding = g_list_model_get_item (findings, 0);
+  MdFinding *finding = md_verdict_get_finding (verdict);
   const char * const *supporting = finding ? md_finding_get_checks (finding) : NULL;
 
   if (supporting != NULL && supporting[0] != NULL &&
@@ -182,6 +186,13 @@ summary_clause (MdCheck *check)
   return text;
 }
 
+/* A time of day in the user's own format: "21:34:05". */
+static char *
+format_time (GDateTime *time)
+{
+  return g_date_time_format (time, "%X");
+}
+
 static void
 on_attempt_finished (MdWatch  *watch,
                      MdCheck  *check,
@@ -189,17 +200,27 @@ on_attempt_finished (MdWatch  *watch,
                      gpointer  user_data)
 {
   g_autofree char *clause = summary_clause (check);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) next = NULL;
+  g_autofree char *at = format_time (now);
   g_autofree char *delay = NULL;
+  g_autofree char *next_at = NULL;
   guint attempt = md_watch_get_attempts (watch);
 
   if (next_delay_ms == 0)
     {
-      fprintf (stderr, _("Attempt %u: it works — %s\n"), attempt, clause);
+      /* Translators: "Attempt 3, 21:34:05: it works — the server greeted us". */
+      fprintf (stderr, _("Attempt %u, %s: it works — %s\n"), attempt, at, clause);
       return;
     }
 
   delay = format_delay (next_delay_ms);
-  fprintf (stderr, _("Attempt %u: still failing — %s; next try in %s\n"), attempt, clause, delay);
+  next = g_date_time_add_seconds (now, (next_delay_ms + 999) / 1000);
+  next_at = format_time (next);
+  /* Translators: "Attempt 2, 21:34:05: still failing — …; next try in 2 seconds, at
+   * 21:34:07". */
+  fprintf (stderr, _("Attempt %u, %s: still failing — %s; next try in %s, at %s\n"),
+           attempt, at, clause, delay, next_at);
 }
 
 /* Running */
@@ -234,9 +255,14 @@ watch_check (MdDiagnosis   *diagnosis,
   g_autoptr(MdWatch) watch = md_watch_new (diagnosis, id);
   Watching watching = { FALSE, NULL };
 
+  MdAccount *account = md_diagnosis_get_account (diagnosis);
+
   md_watch_set_intervals (watch, interval * 1000, max_interval * 1000);
   g_signal_connect (watch, "attempt-finished", G_CALLBACK (on_attempt_finished), NULL);
-  fprintf (stderr, _("Checking again until it works; press Ctrl+C to stop.\n"));
+  /* Translators: "Watching smtp.example.org, port 587: checking again until it works…". */
+  fprintf (stderr, _("Watching %s, port %u: checking again until it works; press Ctrl+C to "
+                     "stop.\n"),
+           md_account_get_host (account), md_account_get_effective_port (account));
 
   md_watch_run_async (watch, cancellable, watch_cb, &watching);
   while (!watching.done)
@@ -282,9 +308,12 @@ watch (MdDiagnosis       *diagnosis,
        MdCliCheckOptions *o,
        int                interval,
        int                max_interval,
+       gboolean           anyway,
        GCancellable      *cancellable,
        gboolean           unicode)
 {
+  g_autoptr(MdVerdict) verdict = md_verdict_new (md_diagnosis_get_findings (diagnosis),
+                                                 md_diagnosis_get_checks (diagnosis));
   g_autoptr(GError) error = NULL;
   MdCheckId id;
 
@@ -292,7 +321,18 @@ watch (MdDiagnosis       *diagnosis,
     return conclude (diagnosis, o, unicode, _("Your settings work: the server accepts mail."),
                      MD_EXIT_OK);
 
-  if (!pick_check (diagnosis, &id))
+  /* Watching a setting would only wait for ever; say so and what to do. */
+  if (!md_verdict_get_can_wait (verdict) && !anyway)
+    {
+      /* Translators: %s is the cause, like “The server does not offer encryption”. */
+      md_cli_print_error (_("Waiting will not fix what Mail Doctor found: “%s”. Run "
+                            "“mail-doctor-cli check” with the same options to see what to "
+                            "change, or add --anyway to watch all the same."),
+                          md_verdict_get_title (verdict));
+      return MD_EXIT_USAGE;
+    }
+
+  if (!pick_check (diagnosis, verdict, &id))
     return conclude (diagnosis, o, unicode,
                      _("We found problems, but no failing check to watch; run "
                        "“mail-doctor-cli check” with the same options to see what to do."),
@@ -329,9 +369,10 @@ md_cli_watch (int    argc,
   gboolean unicode = g_get_charset (NULL);
   int interval = DEFAULT_INTERVAL_S;
   int max_interval = 0;
+  gboolean anyway = FALSE;
   int status;
 
-  if (!parse_options (&o, &interval, &max_interval, &argc, &argv, &error))
+  if (!parse_options (&o, &interval, &max_interval, &anyway, &argc, &argv, &error))
     {
       md_cli_print_error ("%s", error->message);
       return MD_EXIT_USAGE;
@@ -342,7 +383,7 @@ md_cli_watch (int    argc,
   if (diagnosis == NULL)
     return status;
 
-  status = watch (diagnosis, &o, interval, max_interval, cancellable, unicode);
+  status = watch (diagnosis, &o, interval, max_interval, anyway, cancellable, unicode);
   md_account_clear_password (md_diagnosis_get_account (diagnosis));
 
   return status;

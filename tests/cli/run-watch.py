@@ -14,6 +14,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -118,10 +119,10 @@ class Silent:
 class Watch:
     """The CLI's watch, its stderr read line by line as it comes."""
 
-    def __init__(self, cli, port, *extra):
+    def __init__(self, cli, port, *extra, security="none"):
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
-            [cli, "watch", "--host", "127.0.0.1", "--port", str(port), "--security", "none",
+            [cli, "watch", "--host", "127.0.0.1", "--port", str(port), "--security", security,
              "--skip", SKIP, "--timeout", "5", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines = []
@@ -170,7 +171,7 @@ def test_recovers(tap, cli, tmp):
     sink = Sink(port, "-Q", "CONNECT")
     watch = Watch(cli, port, "--interval", "1", "--format", "json", "--output", report)
     try:
-        if not watch.wait_line("Attempt 2:"):
+        if not watch.wait_line("Attempt 2,"):
             problems.append("no second attempt")
         sink.stop()
         sink = Sink(port)
@@ -194,6 +195,13 @@ def test_recovers(tap, cli, tmp):
         problems.append("the waits did not start at 1 s and double")
     if not watch.attempts() or "it works" not in watch.attempts()[-1]:
         problems.append("the last attempt line does not say it works")
+    # What is watched, when each try was and when the next one is.
+    if f"Watching 127.0.0.1, port {port}:" not in "\n".join(watch.lines):
+        problems.append("stderr does not say which server and port it watches")
+    if not all(re.match(r"Attempt \d+, \d\d:\d\d:\d\d: ", a) for a in watch.attempts()):
+        problems.append("an attempt line does not give its time")
+    if not all(re.search(r"next try in .*, at \d\d:\d\d:\d\d$", a) for a in failing):
+        problems.append("a failing attempt does not give the next try's time")
     try:
         with open(report) as f:
             checks = {c["id"]: c["status"] for c in json.load(f)["checks"]}
@@ -211,7 +219,7 @@ def test_interrupt(tap, cli):
     sink = Sink(port, "-Q", "CONNECT")
     watch = Watch(cli, port, "--interval", "60")
     try:
-        if not watch.wait_line("Attempt 1:"):
+        if not watch.wait_line("Attempt 1,"):
             problems.append("no first attempt")
         watch.proc.send_signal(signal.SIGINT)
         interrupted = time.monotonic()
@@ -288,6 +296,41 @@ def test_nothing_to_watch(tap, cli):
               problems + (watch.lines if problems else []))
 
 
+def test_cannot_wait(tap, cli):
+    """STARTTLS asked of a server that offers none: waiting cannot fix a
+    setting, so watch refuses, unless --anyway."""
+    port = free_port()
+    problems = []
+    sink = Sink(port)
+    watch = Watch(cli, port, security="starttls")
+    try:
+        status, out = watch.finish(LINE_TIMEOUT)
+    finally:
+        watch.kill()
+        sink.stop()
+    said = "\n".join(watch.lines)
+    if status != 2:
+        problems.append(f"exit {status}, want 2")
+    if "Waiting will not fix what Mail Doctor found" not in said or "--anyway" not in said:
+        problems.append("stderr does not say why waiting would not help, nor --anyway")
+    if watch.attempts():
+        problems.append("it watched a setting")
+    tap.point("watch: a cause waiting cannot fix (no STARTTLS): exit 2, in a plain sentence",
+              problems + (watch.lines if problems else []))
+
+    problems = []
+    sink = Sink(port)
+    watch = Watch(cli, port, "--anyway", "--interval", "1", security="starttls")
+    try:
+        if not watch.wait_line("Attempt 1,"):
+            problems.append("no attempt with --anyway")
+    finally:
+        watch.kill()
+        sink.stop()
+    tap.point("watch --anyway: watches it all the same",
+              problems + (watch.lines if problems else []))
+
+
 def test_healthy(tap, cli):
     port = free_port()
     problems = []
@@ -333,6 +376,7 @@ def main():
         test_interrupt(tap, cli)
         test_nothing_to_watch(tap, cli)
         test_healthy(tap, cli)
+        test_cannot_wait(tap, cli)
     tap.plan()
 
 
