@@ -27,6 +27,14 @@ struct _MdApplication
   MdSettings     *settings;
   MdWatch        *watch;
   GCancellable   *watch_cancellable;
+  /* The watched diagnosis, and how its last try went. */
+  MdDiagnosis    *watched;
+  MdCheck        *watch_last;
+  GDateTime      *watch_last_time;
+  GDateTime      *watch_next_time;
+  /* Whether the watched diagnosis is the run that worked, which the
+   * notification's click shows. */
+  gboolean        worked;
 };
 
 G_DEFINE_FINAL_TYPE (MdApplication, md_application, ADW_TYPE_APPLICATION)
@@ -38,6 +46,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  WATCH_UPDATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static MdWindow *
 new_window (MdApplication *self)
@@ -131,8 +146,26 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* The notification's click: the results of the run that worked, in a
+ * window (a new one when the user closed them all). */
+static void
+show_watch_results_action (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  MdApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (new_window (self));
+  if (self->worked && self->watched != NULL)
+    md_window_show_diagnosis (MD_WINDOW (window), self->watched);
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "show-watch-results", show_watch_results_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
 };
@@ -156,6 +189,10 @@ md_application_dispose (GObject *object)
   g_cancellable_cancel (self->watch_cancellable);
   g_clear_object (&self->watch_cancellable);
   g_clear_object (&self->watch);
+  g_clear_object (&self->watched);
+  g_clear_object (&self->watch_last);
+  g_clear_pointer (&self->watch_last_time, g_date_time_unref);
+  g_clear_pointer (&self->watch_next_time, g_date_time_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (md_application_parent_class)->dispose (object);
@@ -196,6 +233,15 @@ md_application_class_init (MdApplicationClass *klass)
     g_param_spec_boolean ("watching", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MdApplication::watch-updated:
+   *
+   * The watch started, tried again or ended: what the getters say changed.
+   */
+  signals[WATCH_UPDATED] =
+    g_signal_new ("watch-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -237,11 +283,16 @@ static void
 notify_works (MdApplication *self)
 {
   g_autoptr(GNotification) notification = g_notification_new (_("Your email works again"));
+  MdAccount *account = md_diagnosis_get_account (self->watched);
+  g_autofree char *body = NULL;
 
-  g_notification_set_body (notification,
-                           _("Your mail server accepts mail again. Send your messages from "
-                             "your mail program now."));
+  /* Translators: %s is the mail server, like smtp.example.org; %u its port. */
+  body = g_strdup_printf (_("%s (port %u) accepts mail again. Send your messages from your "
+                            "mail program now."),
+                          md_account_get_host (account), md_account_get_effective_port (account));
+  g_notification_set_body (notification, body);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action (notification, "app.show-watch-results");
   g_application_send_notification (G_APPLICATION (self), WATCH_NOTIFICATION_ID, notification);
 }
 
@@ -264,8 +315,26 @@ end_watch (MdApplication *self)
 {
   g_clear_object (&self->watch);
   g_clear_object (&self->watch_cancellable);
+  g_clear_pointer (&self->watch_next_time, g_date_time_unref);
   g_application_release (G_APPLICATION (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHING]);
+  g_signal_emit (self, signals[WATCH_UPDATED], 0);
+}
+
+static void
+on_attempt_finished (MdWatch       *watch,
+                     MdCheck       *check,
+                     guint          next_delay_ms,
+                     MdApplication *self)
+{
+  g_set_object (&self->watch_last, check);
+  g_clear_pointer (&self->watch_last_time, g_date_time_unref);
+  self->watch_last_time = g_date_time_new_now_local ();
+  g_clear_pointer (&self->watch_next_time, g_date_time_unref);
+  if (next_delay_ms > 0)
+    self->watch_next_time = g_date_time_add_seconds (self->watch_last_time,
+                                                     (next_delay_ms + 999) / 1000);
+  g_signal_emit (self, signals[WATCH_UPDATED], 0);
 }
 
 static void
@@ -285,7 +354,10 @@ watch_cb (GObject      *source,
   /* The done page follows "watching"; the user may have closed it, so
    * the end is told in a notification either way. */
   if (error == NULL)
-    notify_works (self);
+    {
+      self->worked = TRUE;
+      notify_works (self);
+    }
   else
     notify_stopped (self, error);
 
@@ -309,13 +381,21 @@ md_application_start_watch (MdApplication *self,
    * watch stopped a moment ago cannot be in the way of a new one. */
   watched = md_diagnosis_new (md_diagnosis_get_account (diagnosis));
   md_diagnosis_set_timeout_ms (watched, md_diagnosis_get_timeout_ms (diagnosis));
+  g_set_object (&self->watched, watched);
+  self->worked = FALSE;
+  g_clear_object (&self->watch_last);
+  g_clear_pointer (&self->watch_last_time, g_date_time_unref);
+  g_clear_pointer (&self->watch_next_time, g_date_time_unref);
   self->watch = md_watch_new (watched, check);
+  g_signal_connect_object (self->watch, "attempt-finished", G_CALLBACK (on_attempt_finished),
+                           self, G_CONNECT_DEFAULT);
   self->watch_cancellable = g_cancellable_new ();
   g_application_hold (G_APPLICATION (self));
   g_application_withdraw_notification (G_APPLICATION (self), WATCH_NOTIFICATION_ID);
 
   md_watch_run_async (self->watch, self->watch_cancellable, watch_cb, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHING]);
+  g_signal_emit (self, signals[WATCH_UPDATED], 0);
 }
 
 void
@@ -336,4 +416,44 @@ md_application_get_watching (MdApplication *self)
   g_return_val_if_fail (MD_IS_APPLICATION (self), FALSE);
 
   return self->watch != NULL;
+}
+
+MdAccount *
+md_application_get_watched_account (MdApplication *self)
+{
+  g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);
+
+  return self->watched != NULL ? md_diagnosis_get_account (self->watched) : NULL;
+}
+
+MdCheck *
+md_application_get_watch_last (MdApplication *self)
+{
+  g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);
+
+  return self->watch_last;
+}
+
+GDateTime *
+md_application_get_watch_last_time (MdApplication *self)
+{
+  g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);
+
+  return self->watch_last_time;
+}
+
+GDateTime *
+md_application_get_watch_next_time (MdApplication *self)
+{
+  g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);
+
+  return self->watch_next_time;
+}
+
+MdDiagnosis *
+md_application_get_watch_worked (MdApplication *self)
+{
+  g_return_val_if_fail (MD_IS_APPLICATION (self), NULL);
+
+  return self->worked ? self->watched : NULL;
 }

@@ -28,5 +28,15 @@ void           md_application_start_watch   (MdApplication *self,
                                              MdCheckId      check);
 void           md_application_stop_watch    (MdApplication *self);
 gboolean       md_application_get_watching  (MdApplication *self);
+/* What is watched, and how the last try went: the account, the last
+ * result (NULL before the first), its time and the next try's (NULL when
+ * none is planned). "watch-updated" says when they change. */
+MdAccount     *md_application_get_watched_account (MdApplication *self);
+MdCheck       *md_application_get_watch_last      (MdApplication *self);
+GDateTime     *md_application_get_watch_last_time (MdApplication *self);
+GDateTime     *md_application_get_watch_next_time (MdApplication *self);
+/* The watched run, once it worked (NULL before, and once a new watch
+ * starts): what the notification's click shows. */
+MdDiagnosis   *md_application_get_watch_worked    (MdApplication *self);
 
 G_END_DECLS

@@ -43,6 +43,7 @@ struct _MdDonePage
   GtkWidget      *settings_button;
   GtkWidget      *watching_box;
   GtkSpinner     *watching_spinner;
+  GtkLabel       *watch_status_label;
 };
 
 G_DEFINE_FINAL_TYPE (MdDonePage, md_done_page, MD_TYPE_PAGE)
@@ -93,6 +94,7 @@ md_done_page_class_init (MdDonePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, settings_button);
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, watching_box);
   gtk_widget_class_bind_template_child (widget_class, MdDonePage, watching_spinner);
+  gtk_widget_class_bind_template_child (widget_class, MdDonePage, watch_status_label);
 }
 
 static void
@@ -333,4 +335,63 @@ md_done_page_get_watching (MdDonePage *self)
   g_return_val_if_fail (MD_IS_DONE_PAGE (self), FALSE);
 
   return self->watching;
+}
+
+/* A time of day in the user's own format. */
+static char *
+format_time (GDateTime *time)
+{
+  return g_date_time_format (time, "%X");
+}
+
+/**
+ * md_done_page_set_watch_status:
+ * @account: (nullable): the watched account
+ * @last: (nullable): the last try's result, NULL before the first
+ * @next_time: (nullable): when the next try is, NULL when none is planned
+ *
+ * Says which server is watched, how the last try went and when the next
+ * one is: a watch that says nothing looks stuck.
+ */
+void
+md_done_page_set_watch_status (MdDonePage *self,
+                               MdAccount  *account,
+                               MdCheck    *last,
+                               GDateTime  *last_time,
+                               GDateTime  *next_time)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_if_fail (MD_IS_DONE_PAGE (self));
+
+  if (account != NULL)
+    /* Translators: %s is the mail server, like smtp.example.org; %u its port. */
+    g_string_append_printf (text, _("Watching %s, port %u."), md_account_get_host (account),
+                            md_account_get_effective_port (account));
+
+  if (last != NULL && last_time != NULL)
+    {
+      g_autofree char *at = format_time (last_time);
+
+      g_string_append_c (text, '\n');
+      /* Translators: "Last try at 21:30:05: The server is too busy." */
+      g_string_append_printf (text, _("Last try at %s: %s"), at, md_check_get_summary (last));
+    }
+  else if (account != NULL)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Trying now…"));
+    }
+
+  if (next_time != NULL)
+    {
+      g_autofree char *at = format_time (next_time);
+
+      g_string_append_c (text, '\n');
+      /* Translators: %s is a time of day, like 21:31:05. */
+      g_string_append_printf (text, _("Next try at %s."), at);
+    }
+
+  gtk_label_set_text (self->watch_status_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->watch_status_label), text->len > 0);
 }

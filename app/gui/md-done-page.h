@@ -32,5 +32,11 @@ void     md_done_page_set_progress (MdDonePage *self,
                                     guint       n_tried,
                                     MdCheck    *last_check);
 gboolean md_done_page_get_watching (MdDonePage *self);
+/* Which server is watched and how its last try went (any may be NULL). */
+void     md_done_page_set_watch_status (MdDonePage *self,
+                                        MdAccount  *account,
+                                        MdCheck    *last,
+                                        GDateTime  *last_time,
+                                        GDateTime  *next_time);
 
 G_END_DECLS

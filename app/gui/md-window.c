@@ -150,6 +150,32 @@ _md_window_show_opened_report (MdWindow *self,
   show_page (self, PAGE_RESULTS);
 }
 
+/**
+ * md_window_show_diagnosis:
+ *
+ * Shows the results of @diagnosis, a run that finished elsewhere (the
+ * watch's), as the window's own: Check again then checks it again.
+ */
+void
+md_window_show_diagnosis (MdWindow    *self,
+                          MdDiagnosis *diagnosis)
+{
+  g_autoptr(MdReport) report = NULL;
+
+  g_return_if_fail (MD_IS_WINDOW (self));
+  g_return_if_fail (MD_IS_DIAGNOSIS (diagnosis));
+
+  _md_window_stop_run (self);
+  g_set_object (&self->diagnosis, diagnosis);
+  report = md_report_new_from_diagnosis (diagnosis);
+  _md_window_set_report (self, report, FALSE);
+
+  g_ptr_array_set_size (self->history, 0);
+  g_ptr_array_add (self->history, (gpointer)PAGE_WELCOME);
+  g_ptr_array_add (self->history, (gpointer)PAGE_ACCOUNT);
+  show_page (self, PAGE_RESULTS);
+}
+
 /* The run */
 
 /* Stops whatever checks are in flight; their callbacks find they are
@@ -221,6 +247,27 @@ start_run (MdWindow  *self,
   md_diagnosis_run_async (self->diagnosis, self->run_cancellable, run_cb, g_object_ref (self));
 }
 
+/* One watch at a time, of the settings last checked: a new check ends the
+ * old watch, and says so, so that no notification speaks of a server the
+ * user has moved on from. */
+static void
+stop_watch_for_new_check (MdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  MdAccount *watched;
+  g_autofree char *text = NULL;
+
+  if (!MD_IS_APPLICATION (app) || !md_application_get_watching (MD_APPLICATION (app)))
+    return;
+
+  watched = md_application_get_watched_account (MD_APPLICATION (app));
+  /* Translators: %s is the mail server, like smtp.example.org. */
+  text = g_strdup_printf (_("Mail Doctor stopped watching %s: you started a new check"),
+                          md_account_get_host (watched));
+  md_application_stop_watch (MD_APPLICATION (app));
+  _md_window_toast (self, text);
+}
+
 static void
 check_action (GtkWidget  *widget,
               const char *action_name,
@@ -236,6 +283,7 @@ check_action (GtkWidget  *widget,
   account = md_account_page_dup_account (self->account_page);
   error_text = md_welcome_page_dup_error_text (self->welcome_page);
   md_account_set_error_text (account, error_text);
+  stop_watch_for_new_check (self);
 
   /* Remembered before the run, so that a crash mid-check loses nothing. */
   md_account_page_remember (self->account_page, account);
@@ -424,13 +472,51 @@ watch_action (GtkWidget  *widget,
                                 check_to_watch (self));
 }
 
+/* The watch worked: the pages follow its run, so that none says "still
+ * stuck" under the notification that says it works. Only a window showing
+ * the watched account's own run (not an opened report) follows. */
+static void
+follow_watch (MdWindow      *self,
+              MdApplication *app)
+{
+  MdDiagnosis *worked = md_application_get_watch_worked (app);
+  g_autoptr(MdReport) report = NULL;
+
+  if (worked == NULL || self->diagnosis == NULL || self->read_only || self->running ||
+      self->rechecking ||
+      /* The watch's run shares the account of the run it started from. */
+      md_diagnosis_get_account (worked) != md_diagnosis_get_account (self->diagnosis))
+    return;
+
+  g_set_object (&self->diagnosis, worked);
+  report = md_report_new_from_diagnosis (worked);
+  g_set_object (&self->report, report);
+  md_results_page_set_report (self->results_page, report, FALSE);
+  md_done_page_follow_report (self->done_page, report);
+  update_actions (self);
+}
+
 static void
 on_watching_cb (MdWindow      *self,
                 GParamSpec    *pspec,
                 MdApplication *app)
 {
   md_done_page_set_watching (self->done_page, md_application_get_watching (app));
+  if (!md_application_get_watching (app))
+    follow_watch (self, app);
   update_actions (self);
+}
+
+/* The summary says which server is watched and how the last try went. */
+static void
+on_watch_updated_cb (MdWindow      *self,
+                     MdApplication *app)
+{
+  md_done_page_set_watch_status (self->done_page,
+                                 md_application_get_watched_account (app),
+                                 md_application_get_watch_last (app),
+                                 md_application_get_watch_last_time (app),
+                                 md_application_get_watch_next_time (app));
 }
 
 /* GtkWindow:application is not a construct property: g_object_new() sets it
@@ -656,6 +742,8 @@ md_window_init (MdWindow *self)
   self->app_signals = g_signal_group_new (MD_TYPE_APPLICATION);
   g_signal_group_connect_object (self->app_signals, "notify::watching",
                                  G_CALLBACK (on_watching_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->app_signals, "watch-updated",
+                                 G_CALLBACK (on_watch_updated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_cb), NULL);
 
   /* The striped header bar tells a development build apart. */

@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (MdWindow, md_window, MD, WINDOW, AdwApplicationWindow)
 
 /* Opens a saved report read-only, as win.open does after the file
  * chooser; problems show as a toast in plain words. */
+/* The results of @diagnosis, a finished run (the watch's that worked). */
+void        md_window_show_diagnosis (MdWindow    *self,
+                                      MdDiagnosis *diagnosis);
 void        md_window_open_file   (MdWindow *self,
                                    GFile    *file);
 /* The page in view: "welcome", "account", "checking", "results", "fix"

@@ -10,8 +10,10 @@
 # DBUS_SESSION_BUS_ADDRESS names and answers as a notification daemon does
 # (Notify returns a fresh id), so that run-e2e.py can see what the app told
 # the user without a real desktop. Each Notify is appended to RECORD as one
-# JSON line {"app_name", "summary", "body"}; RECORD is created, empty, once
-# the name is ours, which is how the harness knows the server is ready.
+# JSON line {"app_name", "summary", "body", "id", "actions"}; RECORD is
+# created, empty, once the name is ours, which is how the harness knows the
+# server is ready. SIGUSR1 clicks the last notification: it emits
+# ActionInvoked with its "default" action, as a desktop does.
 # It never owns org.gtk.Notifications: GLib 2.74 picks GNotification's
 # freedesktop backend for an app outside a sandbox exactly when that name
 # has no owner, and the freedesktop backend is what this server speaks.
@@ -98,14 +100,25 @@ class Server:
         invocation.return_value(handler(connection, params.unpack()))
 
     def do_Notify(self, connection, args):
-        app_name, replaces_id, _icon, summary, body = args[:5]
-        with open(self.record, "a") as f:
-            f.write(json.dumps({"app_name": app_name, "summary": summary, "body": body}) + "\n")
-        print(f"Notify {summary!r} from {app_name!r}", flush=True)
+        app_name, replaces_id, _icon, summary, body, actions = args[:6]
         if replaces_id == 0:
             self.last_id += 1
             replaces_id = self.last_id
+        self.connection = connection
+        self.shown = replaces_id
+        with open(self.record, "a") as f:
+            f.write(json.dumps({"app_name": app_name, "summary": summary, "body": body,
+                                "id": replaces_id, "actions": list(actions)}) + "\n")
+        print(f"Notify {summary!r} from {app_name!r}", flush=True)
         return GLib.Variant("(u)", (replaces_id,))
+
+    def click(self):
+        """The user clicks the last notification (SIGUSR1)."""
+        if getattr(self, "shown", None) is not None:
+            self.connection.emit_signal(None, PATH, NAME, "ActionInvoked",
+                                        GLib.Variant("(us)", (self.shown, "default")))
+            print(f"clicked {self.shown}", flush=True)
+        return GLib.SOURCE_CONTINUE
 
     def do_CloseNotification(self, connection, args):
         connection.emit_signal(None, PATH, NAME, "NotificationClosed",
@@ -113,7 +126,7 @@ class Server:
         return None
 
     def do_GetCapabilities(self, connection, args):
-        return GLib.Variant("(as)", (["body"],))
+        return GLib.Variant("(as)", (["actions", "body"],))
 
     def do_GetServerInformation(self, connection, args):
         return GLib.Variant("(ssss)", ("Mail Doctor test", "The Mail Doctor authors",
@@ -123,6 +136,7 @@ class Server:
         Gio.bus_own_name(Gio.BusType.SESSION, NAME, Gio.BusNameOwnerFlags.DO_NOT_QUEUE,
                          self.on_bus, self.on_name, self.on_lost)
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, self.stop)
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, self.click)
         self.loop.run()
 
     def stop(self):

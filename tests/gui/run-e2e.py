@@ -631,6 +631,10 @@ class Notifications:
             self.desktop.procs.stop(self.proc)
             self.proc = None
 
+    def click(self):
+        """The user clicks the last notification (its default action)."""
+        os.kill(self.proc.pid, signal.SIGUSR1)
+
     def received(self):
         with open(self.record) as f:
             return [json.loads(line) for line in f if line.strip()]
@@ -692,10 +696,23 @@ def watch_works(s, watch_peer, notifications):
     s.press("Tell me when it works", root=s.app.page())
     note = notifications.wait_summary(WORKS_AGAIN, after, NOTIFY_LIMIT)
     took = time.monotonic() - started
+    assert f"127.0.0.1 (port {WATCH_PORT}) accepts mail again" in note["body"], \
+        f"the notification does not name the server: {note['body']!r}"
     atspi_lab.wait_until(lambda: not watching_shown(s), 5.0,
                          "the done page to stop saying it is watching")
-    s.button("Tell me when it works", root=s.app.page())
+    # The page under the notification says the same, not "still stuck".
+    s.app.wait_text(lambda t: t == "Your mail should go out again", 5.0,
+                    "the summary to follow the watch", root=s.app.page())
+    assert not s.app.find_all(s.P.ROLE_PUSH_BUTTON, "Tell me when it works",
+                              root=s.app.page()), "it still offers to watch"
     return f"notified after {took:.1f} s: {note}"
+
+
+def click_notification(s, notifications):
+    """A click on the notification shows the results of the run that worked."""
+    notifications.click()
+    s.app.wait_page("results", 10.0)
+    return f"headline: {s.headline()}"
 
 
 def close_window(s):
@@ -714,10 +731,11 @@ class ClosedWatch:
     which runs at once, fails and the next one comes a minute later; the
     window is closed in between, and only then does the peer work again."""
 
-    def __init__(self, s, watch_peer, notifications):
+    def __init__(self, s, watch_peer, notifications, directory):
         self.s = s
         self.watch_peer = watch_peer
         self.notifications = notifications
+        self.directory = directory
         self.after = 0
         self.started = 0.0
 
@@ -727,8 +745,16 @@ class ClosedWatch:
         self.s.press("Tell me when it works", root=self.s.app.page())
 
     def says_watching(self):
-        atspi_lab.wait_until(lambda: watching_shown(self.s), 5.0,
+        s = self.s
+        atspi_lab.wait_until(lambda: watching_shown(s), 5.0,
                              "the done page to say it is watching")
+        # Which server, and how the first try (at once) went.
+        status = s.app.wait_text(lambda t: t.startswith(f"Watching 127.0.0.1, port {WATCH_PORT}.")
+                                 and "Last try at" in t and "Next try at" in t, 10.0,
+                                 "which server is watched, the last try and the next",
+                                 root=s.app.page())
+        time.sleep(0.6)
+        return f"{status!r}; {s.screenshot(self.directory, 'done-watching-e2e')}"
 
     def close(self):
         # The first attempt against the local peer takes a fraction of this.
@@ -760,7 +786,8 @@ class ClosedWatch:
         s = self.s
         if not s.step("Tell me when it works, while the peer still answers 421", self.press):
             return
-        s.step("the done page says it is watching", self.says_watching)
+        s.step("the done page says it is watching: the server and port, the last try and "
+               "the next", self.says_watching)
         if not s.step("the window closed while watching: the app keeps running", self.close):
             return
         if not s.step(f"the peer works again; '{WORKS_AGAIN}' comes at the next attempt "
@@ -815,7 +842,74 @@ def scenario_fixed(s, watch_peer, directory):
            "fix, no offer to watch", done)
 
 
-def scenario_watch(tap, desktop, args, ns, lab, workdir):
+def scenario_new_settings(s, watch_peer, ports, directory):
+    """A new check while watching ends the watch, and says so: no
+    notification will speak of the server the user moved on from."""
+    def watching():
+        watch_peer.start(busy=True)
+        to_done_page(s)
+        s.press("Tell me when it works", root=s.app.page())
+        atspi_lab.wait_until(lambda: watching_shown(s), 5.0, "the done page to say it watches")
+    if not s.step("the 421 peer: Tell me when it works", watching):
+        return
+
+    def new_check():
+        # The window's Back, as often as it takes (each fix, then the
+        # results), each time once the page has settled.
+        for _ in range(12):
+            page = atspi_lab.wait_until(lambda: s.app.page_name(), 5.0, "a page on show")
+            if page == "account":
+                break
+            s.press("Back")
+            # Another page, or on the fix page the fix before it.
+            try:
+                atspi_lab.wait_until(lambda: s.app.page_name() not in (None, page), 1.5,
+                                     "another page")
+            except atspi_lab.LabError:
+                pass
+            time.sleep(0.6)
+        s.type_into("Port", str(ports["sink-healthy"]))
+        s.press("Check")
+        toast = s.app.wait_text(lambda t: t.startswith("Mail Doctor stopped watching 127.0.0.1"),
+                                10.0, "the toast that says the watch stopped",
+                                root=s.app.window())
+        s.app.wait_page("results", RUN_TIMEOUT)
+        headline_is(s, "Your settings work")()
+        return toast
+    s.step("back to the account, another port, Check: the watch stops and says so",
+           new_check)
+
+
+def scenario_cannot_watch(s, ports, directory):
+    """STARTTLS asked of a server that offers none: waiting cannot fix a
+    setting, so the summary offers no watch and says what to do instead."""
+    def to_done():
+        s.fill_account(ports["sink-healthy"])
+        s.choose("Security", "Encrypted (STARTTLS, usually port 587)")
+        s.press("Check")
+        s.app.wait_page("results", RUN_TIMEOUT)
+        headline = s.headline()
+        s.press("Fix it step by step")
+        s.app.wait_page("fix", 5.0)
+        s.finish_steps()
+        return f"headline: {headline}"
+    if not s.step("STARTTLS against a server that offers none: Check, the fixes, Done",
+                  to_done):
+        return
+
+    def no_watch():
+        page = s.app.page()
+        assert not s.app.find_all(s.P.ROLE_PUSH_BUTTON, "Tell me when it works", root=page), \
+            "watching offered for a setting"
+        why = s.app.wait_text(lambda t: t.startswith("Waiting will not fix this"), 5.0,
+                              "why waiting would not help", root=page)
+        s.button("Change settings", root=page)
+        time.sleep(0.6)
+        return f"{why!r}; {s.screenshot(directory, 'done-cannot-watch')}"
+    s.step("the summary offers no watch, says why, and offers Change settings", no_watch)
+
+
+def scenario_watch(tap, desktop, args, ns, lab, workdir, ports):
     notifications = Notifications(desktop, workdir)
     watch_peer = WatchPeer(lab)
     try:
@@ -830,10 +924,16 @@ def scenario_watch(tap, desktop, args, ns, lab, workdir):
             if not s.step("Check against the 421 peer, Fix it step by step, Done",
                           lambda: to_done_page(s)):
                 return
-            s.step(f"the peer works again on the same port; Tell me when it works: "
-                   f"'{WORKS_AGAIN}' within {NOTIFY_LIMIT:.0f} s, and the done page "
-                   "no longer says it is watching",
-                   lambda: watch_works(s, watch_peer, notifications))
+            if s.step(f"the peer works again on the same port; Tell me when it works: "
+                      f"'{WORKS_AGAIN}' within {NOTIFY_LIMIT:.0f} s, naming the server, and "
+                      "the done page says it works",
+                      lambda: watch_works(s, watch_peer, notifications)):
+                s.step("a click on the notification shows the results of the run that "
+                       "worked", lambda: click_notification(s, notifications))
+        with scenario(tap, desktop, args, ns, "watch, then new settings") as s:
+            scenario_new_settings(s, watch_peer, ports, args.artifacts)
+        with scenario(tap, desktop, args, ns, "nothing to wait for") as s:
+            scenario_cannot_watch(s, ports, args.artifacts)
         with scenario(tap, desktop, args, ns, "fixed on the way") as s:
             scenario_fixed(s, watch_peer, args.artifacts)
         with scenario(tap, desktop, args, ns, "watch, window closed") as s:
@@ -842,7 +942,7 @@ def scenario_watch(tap, desktop, args, ns, lab, workdir):
                 return to_done_page(s)
             if not s.step("the 421 peer again; Check, Fix it step by step, Done", to_done):
                 return
-            ClosedWatch(s, watch_peer, notifications).run()
+            ClosedWatch(s, watch_peer, notifications, args.artifacts).run()
     finally:
         watch_peer.stop()
         notifications.stop()
@@ -867,7 +967,7 @@ def main_run(args, ns, workdir):
             for style, options in STYLES:
                 scenario_story(tap, desktop, args, ns, ports, style, options)
         if args.only in (None, "watch"):
-            scenario_watch(tap, desktop, args, ns, lab, workdir)
+            scenario_watch(tap, desktop, args, ns, lab, workdir, ports)
     except Exception:
         tap.point("harness ran to the end", traceback.format_exc().splitlines())
     finally:

@@ -259,6 +259,35 @@ test_watching (Fixture       *fixture,
   g_assert_null (md_test_find_button (fixture->page, "Stop watching"));
 }
 
+/* The page says which server is watched, how the last try went and when
+ * the next one is. */
+static void
+test_watch_status (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(MdAccount) account = md_account_new ();
+  g_autoptr(MdCheck) busy = new_check (MD_CHECK_STATUS_FAIL, "The server is still busy.");
+  g_autoptr(GDateTime) last = g_date_time_new_local (2026, 12, 6, 21, 30, 5);
+  g_autoptr(GDateTime) next = g_date_time_add_seconds (last, 60);
+  g_autofree char *last_at = g_date_time_format (last, "%X");
+  g_autofree char *next_at = g_date_time_format (next, "%X");
+  g_autofree char *expected = NULL;
+
+  md_account_set_host (account, "smtp.example.org");
+  md_account_set_port (account, 587);
+  md_done_page_set_watching (fixture->page, TRUE);
+
+  md_done_page_set_watch_status (fixture->page, account, NULL, NULL, NULL);
+  g_assert_true (md_test_label_shown (fixture->page,
+                                      "Watching smtp.example.org, port 587.\nTrying now…"));
+
+  md_done_page_set_watch_status (fixture->page, account, busy, last, next);
+  expected = g_strdup_printf ("Watching smtp.example.org, port 587.\n"
+                              "Last try at %s: The server is still busy.\n"
+                              "Next try at %s.", last_at, next_at);
+  g_assert_true (md_test_label_shown (fixture->page, expected));
+}
+
 static void
 test_read_only (Fixture       *fixture,
                 gconstpointer  data)
@@ -411,6 +440,7 @@ main (int   argc,
   ADD ("still-failing", NULL, test_still_failing);
   ADD ("fixed", NULL, test_fixed);
   ADD ("step-passes", NULL, test_step_passes);
+  ADD ("watch-status", NULL, test_watch_status);
   ADD ("new-report", NULL, test_new_report);
   ADD ("healthy", healthy_json, test_healthy);
   ADD ("watching", NULL, test_watching);
