@@ -5,6 +5,8 @@
  */
 
 #include <locale.h>
+#include <signal.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "md-diagnosis.h"
@@ -420,6 +422,130 @@ test_recovers (Fixture       *f,
   g_assert_cmpuint (delay_at (f, 0), ==, 0);
 }
 
+/* Postfix's smtp-sink, a real server, on @port: 421 at the greeting when
+ * @busy. NULL (and the test skipped) when it is not installed. */
+#define SMTP_SINK "/usr/sbin/smtp-sink"
+
+static gboolean
+port_answers (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  g_socket_client_set_timeout (client, 1);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+
+  return connection != NULL;
+}
+
+static GSubprocess *
+sink_start (guint16  port,
+            gboolean busy)
+{
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *sink;
+
+  g_ptr_array_add (argv, (gpointer) SMTP_SINK);
+  /* As root it would run as root: it drops to nobody when told. */
+  if (geteuid () == 0)
+    {
+      g_ptr_array_add (argv, (gpointer) "-u");
+      g_ptr_array_add (argv, (gpointer) "nobody");
+    }
+  if (busy)
+    {
+      g_ptr_array_add (argv, (gpointer) "-Q");
+      g_ptr_array_add (argv, (gpointer) "CONNECT");
+    }
+  g_ptr_array_add (argv, address);
+  g_ptr_array_add (argv, (gpointer) "10");
+  g_ptr_array_add (argv, NULL);
+
+  sink = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 500 && !port_answers (port); i++)
+    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+  g_assert_true (port_answers (port));
+
+  return sink;
+}
+
+static void
+sink_stop (GSubprocess *sink)
+{
+  g_subprocess_send_signal (sink, SIGTERM);
+  g_assert_true (g_subprocess_wait (sink, NULL, NULL));
+  g_object_unref (sink);
+}
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+has_two_attempts (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->delays->len >= 2;
+}
+
+/* A real server that answers 421, then is restarted healthy on the same
+ * port, as a provider's server comes back: the watch sees it at its next
+ * attempt, and the waits grew as planned meanwhile. */
+static void
+test_flapping_sink (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+  GSubprocess *sink;
+  guint n;
+
+  if (!g_file_test (SMTP_SINK, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("smtp-sink (package postfix) is not installed");
+      return;
+    }
+
+  port = free_port ();
+  sink = sink_start (port, TRUE);
+  use_port (f, port);
+  md_watch_set_intervals (f->watch, 100, 400);
+  start_watch (f);
+
+  md_test_wait_for (has_two_attempts, f, RUN_TIMEOUT_MS);
+  sink_stop (sink);
+  sink = sink_start (port, FALSE);
+
+  g_assert_true (finish_watch (f, &error));
+  g_assert_no_error (error);
+  sink_stop (sink);
+
+  n = f->delays->len;
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpuint (delay_at (f, 0), ==, 100);
+  g_assert_cmpuint (delay_at (f, 1), ==, 200);
+  g_assert_cmpuint (delay_at (f, n - 1), ==, 0);
+  g_assert_cmpint (md_check_get_status (check_at (f, 0)), ==, MD_CHECK_STATUS_FAIL);
+  g_assert_nonnull (strstr (md_check_get_summary (check_at (f, 0)), "421"));
+  g_assert_cmpint (md_check_get_status (check_at (f, n - 1)), ==, MD_CHECK_STATUS_PASS);
+}
+
 static gboolean
 has_delay (gpointer data)
 {
@@ -557,6 +683,7 @@ main (int   argc,
   ADD ("defaults", test_defaults);
   ADD ("backoff", test_backoff);
   ADD ("recovers", test_recovers);
+  ADD ("flapping-sink", test_flapping_sink);
   ADD ("cancel-waiting", test_cancel_waiting);
   ADD ("cancel-attempt", test_cancel_attempt);
   ADD ("cancelled-before", test_cancelled_before);
