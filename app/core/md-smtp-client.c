@@ -14,6 +14,9 @@
 
 #include "md-config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "md-compat.h"
@@ -299,6 +302,17 @@ connect_cb (GObject      *object,
     {
       step_return_error (task, error);
       return;
+    }
+
+  /* SMTP is a conversation of short lines, and GnuTLS writes its
+   * ChangeCipherSpec and Finished apart: with Nagle on, the kernel holds
+   * the second until the first is acknowledged, a delayed ACK's 40 ms on a
+   * quiet link. */
+  if (!g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP,
+                            TCP_NODELAY, 1, &error))
+    {
+      g_debug ("TCP_NODELAY: %s", error->message);
+      g_clear_error (&error);
     }
 
   md_smtp_client_set_connection (self, G_IO_STREAM (connection));
