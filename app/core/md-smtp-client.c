@@ -599,7 +599,17 @@ md_smtp_client_start_tls_async (MdSmtpClient        *self,
   if (server_name != NULL)
     identity = g_network_address_new (server_name, 0);
 
-  tls = g_tls_client_connection_new (self->base, identity, &error);
+  /* MdTls verifies the chain against the system's and the user's CAs; GIO
+   * loading its own copies of the system store would only delay the
+   * handshake by tens of milliseconds for a verdict nobody reads. The
+   * database is set at construction, before the connection would load the
+   * default one (g_tls_connection_set_database() afterwards came too late). */
+  tls = g_initable_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()),
+                        NULL, &error,
+                        "base-io-stream", self->base,
+                        "server-identity", identity,
+                        "database", NULL,
+                        NULL);
   if (tls == NULL)
     {
       g_task_return_error (task, error);
@@ -607,10 +617,6 @@ md_smtp_client_start_tls_async (MdSmtpClient        *self,
     }
 
   self->tls = G_TLS_CONNECTION (tls);
-  /* MdTls verifies the chain against the system's and the user's CAs; GIO
-   * loading its own copy of the system store would only delay the
-   * handshake by tens of milliseconds for a verdict nobody reads. */
-  g_tls_connection_set_database (self->tls, NULL);
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
   step = step_cancellable (task);
   g_tls_connection_handshake_async (self->tls, G_PRIORITY_DEFAULT, step,

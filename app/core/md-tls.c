@@ -8,9 +8,11 @@
  * directly. A probe handshake runs on the socket's file descriptor, driven
  * by GSocket readiness sources on the caller's main context, so the main
  * loop never blocks and a cancellable (the caller's deadline) ends it at
- * once. Verification loads the system trust store, which takes a while,
- * so it runs in a worker thread on copies of its inputs. Both read the
- * certificates they saw with md-tls-cert.c.
+ * once. Verification needs the system trust store, which takes tens of
+ * milliseconds to load, so it runs in a worker thread on copies of its
+ * inputs, loads the store once per process, and not at all when the
+ * user's own CA file vouches for the chain. Both read the certificates
+ * they saw with md-tls-cert.c.
  */
 
 #include "md-config.h"
@@ -259,12 +261,9 @@ add_ca_file (gnutls_x509_trust_list_t   list,
 }
 
 static gnutls_x509_trust_list_t
-load_trust (const char    *extra_ca_file,
-            GCancellable  *cancellable,
-            GError       **error)
+new_trust_list (GError **error)
 {
-  g_auto(gnutls_x509_trust_list_t) list = NULL;
-  int n_system;
+  gnutls_x509_trust_list_t list = NULL;
 
   if (gnutls_x509_trust_list_init (&list, 0) != GNUTLS_E_SUCCESS)
     {
@@ -273,15 +272,117 @@ load_trust (const char    *extra_ca_file,
       return NULL;
     }
 
+  return list;
+}
+
+/* The system's store, loaded the first time a chain needs it and kept
+ * for the life of the process, as GIO keeps its default database: every
+ * check of a GUI session or a watch would otherwise load it again. It is
+ * only read after it is made; the mutex keeps GnuTLS's lookups apart all
+ * the same. NULL with @error when no list could be made. */
+static GMutex system_trust_mutex;
+
+static gpointer
+load_system_trust (gpointer data)
+{
+  gnutls_x509_trust_list_t list = new_trust_list (NULL);
+  int n_system;
+
+  if (list == NULL)
+    return NULL;
+
   /* Without system certificates every public server shows as "unknown
    * issuer"; that is what the verdict will say, so it is not an error. */
   n_system = gnutls_x509_trust_list_add_system_trust (list, 0, 0);
   g_debug ("System trust store: %d certificates", n_system);
 
-  if (extra_ca_file != NULL && !add_ca_file (list, extra_ca_file, cancellable, error))
-    return NULL;
+  return list;
+}
 
-  return g_steal_pointer (&list);
+static gnutls_x509_trust_list_t
+get_system_trust (GError **error)
+{
+  static GOnce once = G_ONCE_INIT;
+  gnutls_x509_trust_list_t list = g_once (&once, load_system_trust, NULL);
+
+  if (list == NULL)
+    g_set_error_literal (error, MD_ERROR, MD_ERROR_TLS,
+                         _("Could not prepare the certificate check."));
+
+  return list;
+}
+
+static gboolean
+verify_against (gnutls_x509_trust_list_t  list,
+                GPtrArray                *crts,
+                gnutls_typed_vdata_st    *vdata,
+                guint                     n_vdata,
+                GMutex                   *mutex,
+                unsigned int             *status,
+                GError                  **error)
+{
+  int ret;
+
+  if (mutex != NULL)
+    g_mutex_lock (mutex);
+  ret = gnutls_x509_trust_list_verify_crt2 (list, (gnutls_x509_crt_t *) crts->pdata, crts->len,
+                                            vdata, n_vdata, 0, status, NULL);
+  if (mutex != NULL)
+    g_mutex_unlock (mutex);
+
+  if (ret != GNUTLS_E_SUCCESS)
+    {
+      g_debug ("Verifying the chain: %s", gnutls_strerror (ret));
+      g_set_error_literal (error, MD_ERROR, MD_ERROR_TLS,
+                           _("The server’s certificate could not be checked."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The chain's status against the user's CA file and the system's store,
+ * as one list of both would give it: trusted when either vouches for it.
+ * The CA file goes first; when it vouches, the system store is never
+ * loaded. When neither does, the file's answer wins if the chain leads to
+ * it (its other faults are the ones to tell), else the system's. */
+static gboolean
+verify_status (GPtrArray              *crts,
+               const char             *extra_ca_file,
+               gnutls_typed_vdata_st  *vdata,
+               guint                   n_vdata,
+               GCancellable           *cancellable,
+               unsigned int           *status,
+               GError                **error)
+{
+  unsigned int file_status = GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+  gnutls_x509_trust_list_t system_trust;
+
+  if (extra_ca_file != NULL)
+    {
+      g_auto(gnutls_x509_trust_list_t) file_trust = new_trust_list (error);
+
+      if (file_trust == NULL ||
+          !add_ca_file (file_trust, extra_ca_file, cancellable, error) ||
+          !verify_against (file_trust, crts, vdata, n_vdata, NULL, &file_status, error))
+        return FALSE;
+
+      if (file_status == 0)
+        {
+          *status = 0;
+          return TRUE;
+        }
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      (system_trust = get_system_trust (error)) == NULL ||
+      !verify_against (system_trust, crts, vdata, n_vdata, &system_trust_mutex, status, error))
+    return FALSE;
+
+  if (*status != 0 && !(file_status & GNUTLS_CERT_SIGNER_NOT_FOUND))
+    *status = file_status;
+
+  return TRUE;
 }
 
 /* One verdict from GnuTLS's status bits, which often come several at once
@@ -362,29 +463,19 @@ verify_chain (Verify        *v,
               GError       **error)
 {
   g_autoptr(GPtrArray) crts = NULL;
-  g_auto(gnutls_x509_trust_list_t) trust = NULL;
   g_autoptr(GInetAddress) ip = NULL;
   gnutls_typed_vdata_st vdata[2];
   guint n_vdata;
   unsigned int status = 0;
   MdTlsInfo *info;
-  int ret;
 
   if ((crts = import_chain (v->der_chain, error)) == NULL ||
-      (trust = load_trust (v->extra_ca_file, cancellable, error)) == NULL ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
   n_vdata = verify_data (v->hostname, &ip, vdata);
-  ret = gnutls_x509_trust_list_verify_crt2 (trust, (gnutls_x509_crt_t *) crts->pdata, crts->len,
-                                            vdata, n_vdata, 0, &status, NULL);
-  if (ret != GNUTLS_E_SUCCESS)
-    {
-      g_debug ("Verifying the chain: %s", gnutls_strerror (ret));
-      g_set_error_literal (error, MD_ERROR, MD_ERROR_TLS,
-                           _("The server’s certificate could not be checked."));
-      return NULL;
-    }
+  if (!verify_status (crts, v->extra_ca_file, vdata, n_vdata, cancellable, &status, error))
+    return NULL;
 
   info = info_new ();
   for (guint i = 0; i < crts->len; i++)
