@@ -58,6 +58,7 @@ struct _MdDiagnosis
   gboolean      implicit_tls;
   gboolean      starttls_offered;
   gboolean      followers_started;
+  gboolean      reputation_started;
 };
 
 G_DEFINE_FINAL_TYPE (MdDiagnosis, md_diagnosis, G_TYPE_OBJECT)
@@ -82,6 +83,7 @@ forget_session (MdDiagnosis *self)
   g_clear_pointer (&self->ehlo_text, g_free);
   self->implicit_tls = self->starttls_offered = FALSE;
   self->followers_started = FALSE;
+  self->reputation_started = FALSE;
 }
 
 static void
@@ -582,6 +584,33 @@ emit_skip (MdDiagnosis *self,
   _md_diagnosis_emit (self, check);
 }
 
+/* The blocklists and reverse DNS need only the addresses and what the
+ * server called the client: once that is known they run beside the rest
+ * of the session, not after it. */
+static void
+start_reputation (MdDiagnosis *self)
+{
+  if (self->reputation_started ||
+      !wants_any (self, reputation_checks, G_N_ELEMENTS (reputation_checks)))
+    return;
+
+  self->reputation_started = TRUE;
+  _md_probe_reputation_start (self);
+}
+
+/**
+ * _md_diagnosis_client_known:
+ *
+ * Called by the session probe once the server answered EHLO: the server's
+ * address and the client's as the server sees it are known, so the DNS
+ * work that needs them starts now, while STARTTLS and AUTH go on.
+ */
+void
+_md_diagnosis_client_known (MdDiagnosis *self)
+{
+  start_reputation (self);
+}
+
 static void
 start_followers (MdDiagnosis *self)
 {
@@ -605,8 +634,7 @@ start_followers (MdDiagnosis *self)
         _md_probe_ports_start (self, self->addresses->data);
     }
 
-  if (wants_any (self, reputation_checks, G_N_ELEMENTS (reputation_checks)))
-    _md_probe_reputation_start (self);
+  start_reputation (self);
 
   if (!_md_diagnosis_wants (self, MD_CHECK_TLS_VERSIONS))
     return;

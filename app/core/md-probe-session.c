@@ -570,6 +570,9 @@ remember_server_words (MdSession         *s,
 
       _md_diagnosis_set_local_address (s->diagnosis, g_inet_socket_address_get_address (inet));
     }
+
+  if (ehlo)
+    _md_diagnosis_client_known (s->diagnosis);
 }
 
 static char *

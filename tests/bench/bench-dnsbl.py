@@ -21,6 +21,7 @@
 # Needs root (for the namespace): exits 77 (skipped) without it. Packages:
 # dnsmasq-base, iproute2; bind9-host for the `host` row (skipped without).
 
+import json
 import sys
 
 # The helpers live in tests/peers; keep the source tree free of bytecode.
@@ -221,6 +222,13 @@ def report(args, round_trip, one, concurrent, host):
           f"{'met' if ratio <= TARGET else 'MISSED'}")
     if host is not None:
         print(f"concurrent-{n} / sequential host loop: {concurrent / host:.2f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"delay_ms": args.delay_ms, "round_trip_ms": round(round_trip * 1000, 1),
+                       "one_ms": round(one * 1000, 1), "concurrent_ms": round(concurrent * 1000, 1),
+                       "lookups": n, "ratio": round(ratio, 3),
+                       "host_loop_ms": round(host * 1000, 1) if host is not None else None},
+                      f, indent=2)
 
 
 # --- main -------------------------------------------------------------------
@@ -254,6 +262,7 @@ def main():
     parser.add_argument("bench_dns", help="the bench-dns binary")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--delay-ms", type=int, default=25)
+    parser.add_argument("--json", help="write the figures here too")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (configs, logs)")
     args = parser.parse_args()

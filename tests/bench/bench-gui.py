@@ -33,6 +33,7 @@ import sys
 sys.dont_write_bytecode = True
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import ctypes  # noqa: E402
 import os  # noqa: E402
 import select  # noqa: E402
@@ -196,7 +197,7 @@ def one_start(desktop, watch, app, extra_env, run):
     return map_ms, frame_ms, rss, anon
 
 
-def series(desktop, watch, app, label, extra_env, runs):
+def series(desktop, watch, app, label, extra_env, runs, figures):
     print(f"# {label}")
     results = []
     for run in range(1, runs + 1):
@@ -205,7 +206,7 @@ def series(desktop, watch, app, label, extra_env, runs):
         print(f"run {run}: mapped {map_ms:6.1f} ms, first frame {frame_ms:6.1f} ms, "
               f"RSS {rss:5.1f} MB (of which anonymous {anon:5.1f} MB)")
         sys.stdout.flush()
-    report(label, results)
+    figures[label] = report(label, results)
 
 
 def report(label, results):
@@ -219,6 +220,8 @@ def report(label, results):
           f"(target <= {TARGET_MB} MB: {'met' if rss <= TARGET_MB else 'MISSED'}; "
           f"anonymous {anon:.1f} MB)")
     print(f"load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    return {"first_frame_ms": round(frame, 1), "mapped_ms": round(mapped, 1),
+            "rss_mb": round(rss, 1), "anon_mb": round(anon, 1), "starts": len(results)}
 
 
 def main(argv):
@@ -226,7 +229,9 @@ def main(argv):
     parser.add_argument("app", help="the mail-doctor binary")
     parser.add_argument("schemas", help="the compiled GSettings schema dir")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--json", help="write the medians here too")
     args = parser.parse_args(argv)
+    figures = {}
     # meson's timeout sends SIGTERM: unwind, so that the finally below stops
     # the desktop.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -240,12 +245,15 @@ def main(argv):
         watch = XWatch(desktop.env["DISPLAY"])
         try:
             for label, extra_env in CONFIGURATIONS:
-                series(desktop, watch, app, label, extra_env, args.runs)
+                series(desktop, watch, app, label, extra_env, args.runs, figures)
         finally:
             watch.close()
     finally:
         desktop.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(figures, f, indent=2)
     return 0
 
 
