@@ -237,6 +237,16 @@ pick_fixes (GListModel             *catalogue,
 }
 
 static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
 parse_options (ExplainOptions   *o,
                int              *argc,
                char           ***argv,
@@ -295,6 +305,14 @@ md_cli_explain (int    argc,
   if (input == NULL)
     {
       md_cli_print_error ("%s", error->message);
+      return MD_EXIT_USAGE;
+    }
+
+  /* Nothing to explain is a mistake in the call, not an explanation. */
+  if (is_blank (input))
+    {
+      md_cli_print_error (_("There is no error message to explain: give the text your mail "
+                            "program showed, in quotes, or “-” to read it from standard input"));
       return MD_EXIT_USAGE;
     }
 

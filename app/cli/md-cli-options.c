@@ -283,6 +283,19 @@ discover_server (MdCliCheckOptions  *o,
  * @summary: what the command does, for --help
  * @extra_entries: (nullable): the command's own options, after check's
  */
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* --timeout's value before parsing: no one types it. */
+#define TIMEOUT_NOT_GIVEN G_MININT
+
 gboolean
 md_cli_check_options_parse (MdCliCheckOptions   *o,
                             const char          *summary,
@@ -335,6 +348,9 @@ md_cli_check_options_parse (MdCliCheckOptions   *o,
     g_option_context_add_main_entries (context, extra_entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
+  /* Told apart from a --timeout 0 the user typed, which is no time limit
+   * a check can keep. */
+  o->timeout = TIMEOUT_NOT_GIVEN;
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
 
@@ -342,6 +358,25 @@ md_cli_check_options_parse (MdCliCheckOptions   *o,
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("Unexpected argument “%s”"), (*argv)[1]);
+      return FALSE;
+    }
+
+  if (o->timeout == TIMEOUT_NOT_GIVEN)
+    o->timeout = 0;
+  else if (o->timeout == 0)
+    o->timeout = -1;
+
+  /* An empty value given on purpose is a mistake, not "no value". */
+  if (o->client_ip != NULL && o->client_ip[0] == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--client-ip needs an IP address, like 192.0.2.1"));
+      return FALSE;
+    }
+  if (o->error_text != NULL && is_blank (o->error_text))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--error-text needs the error message your mail program showed"));
       return FALSE;
     }
 

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "md-account.h"
 #include "md-compat.h"
@@ -595,6 +597,59 @@ md_account_get_effective_username (MdAccount *self)
  * boxes. Each failure is one sentence that names the part that is wrong
  * and says how to fix it, for someone who has never heard of SMTP. */
 
+/* A CA bundle of every public authority is well under a megabyte. */
+#define CA_FILE_MAX_BYTES (16 * 1024 * 1024)
+
+/* The file must hold at least one certificate that GnuTLS can read: an
+ * empty file, a private key or any other text would otherwise make every
+ * certificate look untrusted, a wrong answer given with confidence. */
+static gboolean
+validate_ca_contents (const char  *ca_file,
+                      const char  *display,
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gnutls_x509_crt_t *crts = NULL;
+  unsigned int n_crts = 0;
+  gnutls_datum_t datum;
+  gsize length = 0;
+  int ret;
+
+  if (!g_file_get_contents (ca_file, &contents, &length, NULL))
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_INVALID_INPUT,
+                   _("The certificate file “%s” can’t be read; check that it is yours to "
+                     "open"), display);
+      return FALSE;
+    }
+
+  if (length > CA_FILE_MAX_BYTES)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_INVALID_INPUT,
+                   _("The certificate file “%s” is too large to be a list of certificates"),
+                   display);
+      return FALSE;
+    }
+
+  datum.data = (unsigned char *) contents;
+  datum.size = (unsigned int) length;
+  ret = gnutls_x509_crt_list_import2 (&crts, &n_crts, &datum, GNUTLS_X509_FMT_PEM, 0);
+  for (unsigned int i = 0; ret >= 0 && i < n_crts; i++)
+    gnutls_x509_crt_deinit (crts[i]);
+  gnutls_free (crts);
+
+  if (ret < 0 || n_crts == 0)
+    {
+      g_set_error (error, MD_ERROR, MD_ERROR_INVALID_INPUT,
+                   _("The certificate file “%s” holds no certificate: it must be a PEM file "
+                     "with lines “-----BEGIN CERTIFICATE-----”, as your mail provider or "
+                     "administrator gives it"), display);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 validate_ca_file (const char  *ca_file,
                   GError     **error)
@@ -616,7 +671,7 @@ validate_ca_file (const char  *ca_file,
       return FALSE;
     }
 
-  return TRUE;
+  return validate_ca_contents (ca_file, display, error);
 }
 
 /**

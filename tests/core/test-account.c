@@ -377,6 +377,18 @@ test_account_validate (void)
   assert_account_valid (account);
 }
 
+/* A self-signed Ed25519 CA certificate (certtool, valid until 2126). */
+static const char test_ca_pem[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIBQTCB9KADAgECAhRteq23lFS0O4AHr4gHWYTmQnYChTAFBgMrZXAwHjEcMBoG\n"
+  "A1UEAxMTTWFpbCBEb2N0b3IgdGVzdCBDQTAgFw0yNjEyMDYyMTUwMjlaGA8yMTI2\n"
+  "MTExMjIxNTAyOVowHjEcMBoGA1UEAxMTTWFpbCBEb2N0b3IgdGVzdCBDQTAqMAUG\n"
+  "AytlcAMhAEQDCpy50H4DxzkmytPxSkXbHSn8iyM2yV3eInYRnv+Ko0IwQDAPBgNV\n"
+  "HRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwICBDAdBgNVHQ4EFgQUaRCYIiOR0dnt\n"
+  "gC9Onhz5oTOZEIwwBQYDK2VwA0EApLwe4pWfPQKltB1IHAXPpeTs4d/l+gZKAlTA\n"
+  "+2phveMwh7VXfONWYsRRJZWMR7OQwRNvZIafuaGoac0+AaTgDw==\n"
+  "-----END CERTIFICATE-----\n";
+
 static void
 test_account_validate_ca_file (void)
 {
@@ -391,7 +403,15 @@ test_account_validate_ca_file (void)
   g_assert_no_error (error);
   g_close (fd, NULL);
 
+  /* An empty file, or anything without a certificate, would make every
+   * server look untrusted. */
   md_account_set_ca_file (account, path);
+  assert_account_invalid (account, "holds no certificate");
+  g_assert_true (g_file_set_contents (path, "-----BEGIN PRIVATE KEY-----\nMC4=\n"
+                                      "-----END PRIVATE KEY-----\n", -1, NULL));
+  assert_account_invalid (account, "holds no certificate");
+
+  g_assert_true (g_file_set_contents (path, test_ca_pem, -1, NULL));
   assert_account_valid (account);
 
   g_assert_cmpint (g_unlink (path), ==, 0);
