@@ -719,8 +719,13 @@ parse_document (const char  *json,
 
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
+      /* json-glib's words ("<data>:1:26: Parse error: unexpected end of
+       * file…") are for programmers; the user needs to know the file is
+       * cut short or is something else. */
+      g_debug ("Report parse error: %s", local_error->message);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("This file is not a Mail Doctor report: %s"), local_error->message);
+                   _("This file is not a Mail Doctor report: it is cut short, or it is "
+                     "another kind of file."));
       return NULL;
     }
 

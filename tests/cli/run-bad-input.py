@@ -14,6 +14,7 @@
 # that look odd but are right (IDN, IPv6 with and without brackets, an
 # absolute name with its trailing dot) must be accepted instead.
 
+import json
 import os
 import re
 import subprocess
@@ -109,6 +110,48 @@ def accepted_cases():
     ]
 
 
+HOSTILE_REPORT = {
+    "version": 1,
+    "account": {"email": "a@example.com", "host": "<script>alert(1)</script>", "port": 587},
+    "checks": [{"id": "smtp.greeting", "status": "fail",
+                "summary": "<script>alert(2)</script> \x1b[31mRED\x1b[0m \x07bell",
+                "detail": "<b>x</b>"}],
+    "findings": [{"cause": "server-busy", "confidence": 0.9, "checks": ["smtp.greeting"],
+                  "explanation": "<img src=x onerror=alert(3)> \x1b]0;title\x07", "fixes": []}],
+    "fixes": [],
+    "transcript": [{"t_ms": 0, "dir": "S", "text": "421 <script>x</script> \x1b[2J"}],
+}
+
+
+def report_cases(files):
+    """Reports a helpdesk is sent: damaged ones are refused in plain words."""
+    def write(name, data):
+        path = os.path.join(files, name)
+        with open(path, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        return path
+
+    cases = [
+        ("truncated", write("truncated.json", '{"version": 1, "checks": [')),
+        ("mistyped", write("mistyped.json", '{"version": 1, "checks": "x", "findings": [], '
+                                            '"fixes": [], "transcript": []}')),
+        ("another version", write("v99.json", '{"version": 99, "checks": [], "findings": [], '
+                                              '"fixes": [], "transcript": []}')),
+        ("not JSON", write("text.json", "Subject: hello\n\nnot a report\n")),
+        ("empty", write("empty.json", "")),
+        ("binary", write("binary.json", bytes(range(256)) * 4)),
+        ("a list, not an object", write("list.json", "[1, 2, 3]")),
+        ("nested 100 000 deep", write("deep.json", "[" * 100000)),
+        ("missing", os.path.join(files, "no-such-report.json")),
+        ("a folder", files),
+    ]
+    big = os.path.join(files, "big.json")
+    with open(big, "wb") as f:
+        f.truncate(100 * 1024 * 1024)
+    cases.append(("100 MB", big))
+    return [(f"report {name}", ["report", path], r"report|file") for name, path in cases]
+
+
 def make_files(directory):
     open(os.path.join(directory, "empty.pem"), "w").close()
     with open(os.path.join(directory, "garbage.pem"), "w") as f:
@@ -163,6 +206,7 @@ def main():
         make_files(files)
         cases = option_cases(files)
         jobs = [(name, BASE + argv, field) for name, argv, field in cases]
+        jobs += report_cases(files)
         jobs += [
             ("explain with an empty text", ["explain", ""], r"error message"),
             ("explain with only spaces", ["explain", "  \t "], r"error message"),
@@ -184,6 +228,29 @@ def main():
             elif result[0] == 2:
                 problems.append(f"refused: {result[2]!r}")
             point(f"accepted: {name}", problems)
+
+        # A hostile report's words are shown as words: escaped in HTML,
+        # and no terminal control character reaches the terminal.
+        hostile = os.path.join(files, "hostile.json")
+        with open(hostile, "w") as f:
+            json.dump(HOSTILE_REPORT, f)
+        problems = []
+        result = run(cli, ["report", "--format", "html", hostile])
+        if result is None or result[0] != 0:
+            problems.append(f"report --format html: {result}")
+        elif re.search(r"<script|<img|onerror=alert\(3\)>", result[1], re.IGNORECASE) or \
+                "&lt;script&gt;alert(1)" not in result[1]:
+            problems.append("the HTML is not escaped")
+        point("report --format html: markup in every field shown escaped", problems)
+        problems = []
+        result = run(cli, ["report", hostile])
+        if result is None or result[0] != 0:
+            problems.append(f"report: {result}")
+        elif re.search(r"[\x00-\x08\x0b-\x1f\x7f]", result[1]):
+            problems.append("a control character reached the terminal")
+        elif "RED" not in result[1]:
+            problems.append("the text around the escapes is lost")
+        point("report (text): terminal escapes shown as text, never sent", problems)
 
     print(f"1..{n}")
     return 0
