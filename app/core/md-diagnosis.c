@@ -710,7 +710,24 @@ validate_input (MdDiagnosis *self)
   gboolean valid = md_account_validate (self->account, &error);
 
   if (valid)
-    md_check_finish (check, MD_CHECK_STATUS_PASS, _("Your settings are complete"), NULL);
+    {
+      const char *host = md_account_get_host (self->account);
+      g_autofree char *ascii = host != NULL ? md_account_dup_host_ascii (self->account) : NULL;
+      g_autofree char *summary = NULL;
+
+      /* An international name travels as its ASCII form: both are shown,
+       * so that what the user typed and what a helpdesk sees in the logs
+       * can be matched. */
+      if (ascii != NULL && g_strcmp0 (ascii, host) != 0 && g_hostname_is_non_ascii (host))
+        {
+          /* Translators: the server name as typed, then as it travels. */
+          summary = g_strdup_printf (_("Your settings are complete; the server name %s is "
+                                       "written %s on the internet"), host, ascii);
+          md_check_set_evidence (check, "host_ascii", ascii);
+        }
+      md_check_finish (check, MD_CHECK_STATUS_PASS,
+                       summary != NULL ? summary : _("Your settings are complete"), NULL);
+    }
   else
     md_check_finish (check, MD_CHECK_STATUS_FAIL, error->message, NULL);
 

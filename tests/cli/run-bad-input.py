@@ -102,7 +102,7 @@ def option_cases(files):
 def accepted_cases():
     """Odd-looking input that is right: not a usage error."""
     return [
-        ("--host IDN", ["--host", "smtp.bücher.example"]),
+        ("--host IDN", ["--host", "smtp.bücher.example"]),  # shown in both forms
         ("--host IPv6 with brackets", ["--host", "[::1]"]),
         ("--host IPv6 without brackets", ["--host", "::1"]),
         ("--host absolute name", ["--host", "localhost."]),
@@ -227,6 +227,9 @@ def main():
                 problems.append("it hung")
             elif result[0] == 2:
                 problems.append(f"refused: {result[2]!r}")
+            elif name == "--host IDN" and not ("smtp.bücher.example" in result[1] and
+                                               "smtp.xn--bcher-kva.example" in result[1]):
+                problems.append("the international name is not shown in both forms")
             point(f"accepted: {name}", problems)
 
         # A hostile report's words are shown as words: escaped in HTML,
