@@ -212,6 +212,153 @@ scenario_tls_auth421 (MdTestScript    *s,
   script_close_with (s, "421 4.7.0 mx.test.example Error: too many authentication errors\r\n");
 }
 
+/* Fifteen more ways a server misbehaves, each the kind a real one has
+ * shown: broken bytes, a web server on the mail port, a reply without a
+ * code, a flood of extension lines, a TLS promise not kept. */
+
+static void
+scenario_invalid_utf8 (MdTestScript    *s,
+                       GTlsCertificate *certificate)
+{
+  md_test_script_send (s, "220 mx.test.example \xff\xfe\xc3 ESMTP\r\n", -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, EHLO_NO_STARTTLS, -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_term_escapes (MdTestScript    *s,
+                       GTlsCertificate *certificate)
+{
+  md_test_script_send (s, "220 mx\x1b[2J\x1b]0;owned\x07 ESMTP\r\n", -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, EHLO_NO_STARTTLS, -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_code_999 (MdTestScript    *s,
+                   GTlsCertificate *certificate)
+{
+  script_close_with (s, "999 what is this\r\n");
+}
+
+static void
+scenario_no_code (MdTestScript    *s,
+                  GTlsCertificate *certificate)
+{
+  script_close_with (s, "hello there\r\n");
+}
+
+static void
+scenario_http (MdTestScript    *s,
+               GTlsCertificate *certificate)
+{
+  script_close_with (s, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n"
+                        "<html><script>alert(1)</script></html>\r\n");
+}
+
+static void
+scenario_greet554 (MdTestScript    *s,
+                   GTlsCertificate *certificate)
+{
+  script_close_with (s, "554 5.7.1 No SMTP service here\r\n");
+}
+
+static void
+scenario_greet_close (MdTestScript    *s,
+                      GTlsCertificate *certificate)
+{
+  md_test_script_send (s, GREETING, -1);
+  md_test_script_close (s);
+}
+
+static void
+scenario_ehlo500 (MdTestScript    *s,
+                  GTlsCertificate *certificate)
+{
+  md_test_script_send (s, GREETING, -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, "500 5.5.1 Command unrecognized\r\n", -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_ehlo_flood (MdTestScript    *s,
+                     GTlsCertificate *certificate)
+{
+  g_autoptr(GString) flood = g_string_new ("250-mx.test.example\r\n");
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (flood, "250-X-FLOOD-%u\r\n", i);
+  g_string_append (flood, "250 8BITMIME\r\n");
+
+  md_test_script_send (s, GREETING, -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, flood->str, flood->len);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_starttls_garbage (MdTestScript    *s,
+                           GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_send (s, "this is not a TLS handshake at all\r\n", -1);
+  md_test_script_close (s);
+}
+
+static void
+scenario_huge_size (MdTestScript    *s,
+                    GTlsCertificate *certificate)
+{
+  script_greet (s, "250-mx.test.example\r\n250-SIZE 99999999999999999999999999\r\n"
+                   "250 8BITMIME\r\n");
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_no_space (MdTestScript    *s,
+                   GTlsCertificate *certificate)
+{
+  md_test_script_send (s, "220mx.test.example\r\n", -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, EHLO_NO_STARTTLS, -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_ehlo_empty (MdTestScript    *s,
+                     GTlsCertificate *certificate)
+{
+  script_greet (s, "250\r\n");
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_greet_mixed (MdTestScript    *s,
+                      GTlsCertificate *certificate)
+{
+  script_close_with (s, "220-mx.test.example welcome\r\n421 4.3.2 going down\r\n");
+}
+
+static void
+scenario_greet_flood (MdTestScript    *s,
+                      GTlsCertificate *certificate)
+{
+  g_autoptr(GString) flood = g_string_new (NULL);
+
+  /* A banner that never ends, a line at a time: the reader's line limit
+   * and the step's deadline must both hold. */
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (flood, "220-banner line %u\r\n", i);
+
+  md_test_script_send (s, flood->str, flood->len);
+  md_test_script_hold (s);
+}
+
 static const struct
 {
   const char   *name;
@@ -234,6 +381,21 @@ static const struct
   { "starttls-missing", scenario_starttls_missing, FALSE },
   { "starttls-ok", scenario_starttls_ok, TRUE },
   { "tls-auth421", scenario_tls_auth421, TRUE },
+  { "invalid-utf8", scenario_invalid_utf8, FALSE },
+  { "term-escapes", scenario_term_escapes, FALSE },
+  { "code-999", scenario_code_999, FALSE },
+  { "no-code", scenario_no_code, FALSE },
+  { "http", scenario_http, FALSE },
+  { "greet554", scenario_greet554, FALSE },
+  { "greet-close", scenario_greet_close, FALSE },
+  { "ehlo500", scenario_ehlo500, FALSE },
+  { "ehlo-flood", scenario_ehlo_flood, FALSE },
+  { "starttls-garbage", scenario_starttls_garbage, TRUE },
+  { "huge-size", scenario_huge_size, FALSE },
+  { "no-space", scenario_no_space, FALSE },
+  { "ehlo-empty", scenario_ehlo_empty, FALSE },
+  { "greet-mixed", scenario_greet_mixed, FALSE },
+  { "greet-flood", scenario_greet_flood, FALSE },
 };
 
 /**

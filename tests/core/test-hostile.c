@@ -1075,6 +1075,71 @@ test_cli_tls_auth421 (gconstpointer data)
   assert_secret_kept (run, peer, CANARY);
 }
 
+/* Fifteen more misbehaving servers: whatever they send, the check ends
+ * in time with a JSON report that parses, exits 0 or 1 (never a usage or
+ * an internal error, never a crash), names the step that went wrong, and
+ * no control character reaches the terminal. */
+static const struct
+{
+  const char *scenario;
+  const char *security;
+  const char *check;   /* the step that shows it */
+  const char *status;  /* its status, or NULL for any but pass */
+} misbehaving[] = {
+  { "invalid-utf8", "none", "smtp.greeting", NULL },
+  { "term-escapes", "none", "smtp.greeting", NULL },
+  { "code-999", "none", "smtp.greeting", "fail" },
+  { "no-code", "none", "smtp.greeting", "fail" },
+  { "http", "none", "smtp.greeting", "fail" },
+  { "greet554", "none", "smtp.greeting", "fail" },
+  { "greet-close", "none", "smtp.ehlo", "fail" },
+  { "ehlo500", "none", "smtp.ehlo", NULL },
+  { "ehlo-flood", "none", "smtp.ehlo", NULL },
+  { "starttls-garbage", "starttls", "tls.handshake", "fail" },
+  { "huge-size", "none", "smtp.ehlo", NULL },
+  { "no-space", "none", "smtp.greeting", NULL },
+  { "ehlo-empty", "none", "smtp.ehlo", NULL },
+  { "greet-mixed", "none", "smtp.greeting", "fail" },
+  { "greet-flood", "none", "smtp.greeting", "fail" },
+};
+
+static gboolean
+has_control_chars (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_cli_misbehaving (gconstpointer data)
+{
+  const Context *ctx = data;
+
+  if (!need_cli (ctx) || !need_pki (ctx))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (misbehaving); i++)
+    {
+      g_autoptr(MdTestPeer) peer = start_peer (ctx, misbehaving[i].scenario, NULL);
+      g_autoptr(CliRun) run = cli_run (ctx, peer, misbehaving[i].security, 10, NULL);
+      const char *status = cli_status (run, misbehaving[i].check);
+
+      g_test_message ("%s: exit %d after %" G_GINT64_FORMAT " ms, %s %s",
+                      misbehaving[i].scenario, run->status, run->elapsed_ms,
+                      misbehaving[i].check, status);
+      g_assert_cmpint (run->status, >=, 0);
+      g_assert_cmpint (run->status, <=, 1);
+      g_assert_cmpint (run->elapsed_ms, <, 12000);
+      g_assert_nonnull (status);
+      if (misbehaving[i].status != NULL)
+        g_assert_cmpstr (status, ==, misbehaving[i].status);
+      g_assert_false (has_control_chars (run->err));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1122,6 +1187,7 @@ main (int   argc,
   g_test_add_data_func ("/md/core/hostile/cli/starttls-ok", &ctx, test_cli_starttls_ok);
   g_test_add_data_func ("/md/core/hostile/cli/wrong-password", &ctx, test_cli_wrong_password);
   g_test_add_data_func ("/md/core/hostile/cli/tls-auth421", &ctx, test_cli_tls_auth421);
+  g_test_add_data_func ("/md/core/hostile/cli/misbehaving", &ctx, test_cli_misbehaving);
 
   status = g_test_run ();
 
