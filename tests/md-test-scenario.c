@@ -359,6 +359,45 @@ scenario_greet_flood (MdTestScript    *s,
   md_test_script_hold (s);
 }
 
+static void
+scenario_code_4213 (MdTestScript    *s,
+                    GTlsCertificate *certificate)
+{
+  script_close_with (s, "4213 4.7.0 four digits\r\n");
+}
+
+static void
+scenario_code_42 (MdTestScript    *s,
+                  GTlsCertificate *certificate)
+{
+  script_close_with (s, "42 two digits\r\n");
+}
+
+static void
+scenario_code_negative (MdTestScript    *s,
+                        GTlsCertificate *certificate)
+{
+  script_close_with (s, "-421 a sign\r\n");
+}
+
+static void
+scenario_ehlo_421_mid (MdTestScript    *s,
+                       GTlsCertificate *certificate)
+{
+  script_greet (s, "250-mx.test.example\r\n421-4.7.0 too busy\r\n250 8BITMIME\r\n");
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_bare_cr (MdTestScript    *s,
+                  GTlsCertificate *certificate)
+{
+  md_test_script_send (s, "220 mx.test.example\rEVIL ESMTP\r\n", -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, "250-mx.test.example\r250-EVIL\r\n250 8BITMIME\r\n", -1);
+  md_test_script_serve (s, "\r\n");
+}
+
 static const struct
 {
   const char   *name;
@@ -396,6 +435,11 @@ static const struct
   { "ehlo-empty", scenario_ehlo_empty, FALSE },
   { "greet-mixed", scenario_greet_mixed, FALSE },
   { "greet-flood", scenario_greet_flood, FALSE },
+  { "code-4213", scenario_code_4213, FALSE },
+  { "code-42", scenario_code_42, FALSE },
+  { "code-negative", scenario_code_negative, FALSE },
+  { "ehlo-421-mid", scenario_ehlo_421_mid, FALSE },
+  { "bare-cr", scenario_bare_cr, FALSE },
 };
 
 /**

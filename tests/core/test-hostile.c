@@ -1075,7 +1075,7 @@ test_cli_tls_auth421 (gconstpointer data)
   assert_secret_kept (run, peer, CANARY);
 }
 
-/* Fifteen more misbehaving servers: whatever they send, the check ends
+/* Twenty more misbehaving servers: whatever they send, the check ends
  * in time with a JSON report that parses, exits 0 or 1 (never a usage or
  * an internal error, never a crash), names the step that went wrong, and
  * no control character reaches the terminal. */
@@ -1101,6 +1101,11 @@ static const struct
   { "ehlo-empty", "none", "smtp.ehlo", NULL },
   { "greet-mixed", "none", "smtp.greeting", "fail" },
   { "greet-flood", "none", "smtp.greeting", "fail" },
+  { "code-4213", "none", "smtp.greeting", "fail" },
+  { "code-42", "none", "smtp.greeting", "fail" },
+  { "code-negative", "none", "smtp.greeting", "fail" },
+  { "ehlo-421-mid", "none", "smtp.ehlo", "fail" },
+  { "bare-cr", "none", "smtp.greeting", NULL },
 };
 
 static gboolean

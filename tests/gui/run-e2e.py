@@ -315,8 +315,15 @@ def scenario_account(tap, desktop, args, ns, style, options):
             s.app.wait_text(lambda t: t == "To check, correct the server settings.", 5.0,
                             "what Check still needs", root=page())
             assert not s.app.enabled(s.button("Check")), "Check is enabled"
+            # The address too, in the same words the CLI uses (md-validate).
+            s.type_into("Email address", "someone@@made-up-domain.test")
+            s.app.wait_text(lambda t: t == "The email address can have only one @", 5.0,
+                            "the address's message", root=page())
+            s.app.wait_text(lambda t: t == "To check, correct your email address.", 5.0,
+                            "what Check still needs", root=page())
             return shot("account-invalid")
-        s.step("every wrong field says why at once; beside Check, what is missing", invalid)
+        s.step("every wrong field says why at once, the address too; beside Check, what is "
+               "missing", invalid)
 
 
 # Scenario 4: the whole story in every style, against each peer, with a
