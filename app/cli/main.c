@@ -61,7 +61,9 @@ md_cli_write_output (const char *path,
       return fflush (stdout) == 0;
     }
 
-  if (!g_file_set_contents (path, text, -1, &error))
+  /* A report holds the account's settings and the server's words: only
+   * its owner reads it, until they choose to share it. */
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     {
       md_cli_print_error (_("Could not write %s: %s"), path, error->message);
       return FALSE;

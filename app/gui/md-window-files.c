@@ -225,8 +225,10 @@ on_save_response_cb (MdWindow        *self,
   bytes = g_bytes_new_take (text, strlen (text));
   g_clear_object (&self->chooser);
 
+  /* Readable by its owner only, as the CLI writes it. */
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION, self->cancellable,
+                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                       self->cancellable,
                                        save_cb, g_object_ref (self));
 }
 

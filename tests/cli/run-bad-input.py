@@ -255,6 +255,16 @@ def main():
             problems.append("the text around the escapes is lost")
         point("report (text): terminal escapes shown as text, never sent", problems)
 
+        # A saved report is its owner's alone.
+        saved = os.path.join(files, "saved.json")
+        result = run(cli, BASE + ["--format", "json", "--output", saved])
+        problems = []
+        if result is None or result[0] not in (0, 1):
+            problems.append(f"check --output: {result}")
+        elif (os.stat(saved).st_mode & 0o777) != 0o600:
+            problems.append(f"mode {oct(os.stat(saved).st_mode & 0o777)}, want 0o600")
+        point("check --output: the report is readable by its owner only", problems)
+
     print(f"1..{n}")
     return 0
 

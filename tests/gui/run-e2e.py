@@ -136,7 +136,8 @@ def scenario_busy(tap, desktop, args, ns, ports, workdir):
                lambda: walk_steps(s, total["n"]))
         s.step("Check again shows the new result in place: still failing",
                lambda: check_again(s))
-        s.step("Done, then Save report writes a JSON report that names server-busy",
+        s.step("Done, then Save report writes a JSON report that names server-busy, readable "
+               "by its owner only",
                lambda: save_report(s, workdir))
 
 
@@ -181,7 +182,9 @@ def save_report(s, workdir):
         report = json.load(f)
     causes = [f.get("cause") for f in report.get("findings", [])]
     assert "server-busy" in causes, f"the report's findings are {causes}"
-    return f"saved {path}: findings {causes}"
+    mode = os.stat(path).st_mode & 0o777
+    assert mode == 0o600, f"the report is mode {oct(mode)}: others can read it"
+    return f"saved {path} (mode {oct(mode)}): findings {causes}"
 
 
 PASTED_421 = "421 Service not available, closing transmission channel"
