@@ -302,7 +302,8 @@ static char *
 connection_take_line (Connection *self)
 {
   const char *data = (const char *) self->input->data;
-  const char *newline = memchr (data, '\n', self->input->len);
+  /* memchr() on NULL is undefined even for a length of 0. */
+  const char *newline = data != NULL ? memchr (data, '\n', self->input->len) : NULL;
   gsize len;
   char *line;
 
@@ -691,7 +692,7 @@ connection_auth_plain (Connection *self,
 {
   gsize len = 0;
   g_autofree guchar *data = g_base64_decode (base64, &len);
-  const guchar *first = memchr (data, '\0', len);
+  const guchar *first = data != NULL ? memchr (data, '\0', len) : NULL;
   const guchar *second = first ? memchr (first + 1, '\0', len - (first + 1 - data)) : NULL;
   g_autofree char *user = NULL;
   g_autofree char *password = NULL;

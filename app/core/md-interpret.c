@@ -263,7 +263,13 @@ collect_reply_text (const char *start)
 
       if (out->len > 0)
         g_string_append_c (out, ' ');
-      g_string_append (out, out->len > 0 && strlen (piece) > 3 ? piece + 4 : piece);
+      /* A continuation's text follows its code and one separator; a pasted
+       * line may have none ("421é"), and skipping a fixed four bytes would
+       * cut a character in two. */
+      if (out->len > 0 && strlen (piece) >= 3)
+        g_string_append (out, piece + 3 + (piece[3] == ' ' || piece[3] == '-'));
+      else
+        g_string_append (out, piece);
 
       if (!more || end == NULL || strncmp (end + 1, start, 3) != 0)
         break;

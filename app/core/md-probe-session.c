@@ -449,6 +449,7 @@ handshake_cb (GObject      *object,
   MdSession *s = user_data;
   GTlsConnection *tls;
   GTlsProtocolVersion version;
+  g_autofree char *cipher = NULL;
   GError *error = NULL;
 
   if (!md_smtp_client_start_tls_finish (MD_SMTP_CLIENT (object), result, &error))
@@ -464,7 +465,9 @@ handshake_cb (GObject      *object,
   tls = md_smtp_client_get_tls (s->client);
   version = g_tls_connection_get_protocol_version (tls);
   md_check_set_evidence (s->check, "protocol", tls_version_name (version));
-  md_check_set_evidence (s->check, "cipher", g_tls_connection_get_ciphersuite_name (tls));
+  /* Transfer full: the name is a new string. */
+  cipher = g_tls_connection_get_ciphersuite_name (tls);
+  md_check_set_evidence (s->check, "cipher", cipher);
 
   /* GIO on Debian 12 negotiates TLS 1.0 without a word; we say it. */
   if (version == G_TLS_PROTOCOL_VERSION_TLS_1_0 || version == G_TLS_PROTOCOL_VERSION_TLS_1_1 ||

@@ -292,28 +292,61 @@ md_report_to_json (MdReport *self)
  * megabytes of "[" would exhaust the stack; a report nests five deep. */
 #define MAX_DEPTH 32
 
-static gboolean
-nesting_is_shallow (const char *json,
-                    gsize       length)
+typedef enum
+{
+  SHAPE_OK,
+  SHAPE_TOO_DEEP,
+  SHAPE_NOT_A_REPORT,
+} Shape;
+
+/* What json-glib is not shown: a report is one strict JSON object. The
+ * scan must see strings as the parser will, or it would count brackets
+ * the parser does not; json-glib also takes single-quoted strings and
+ * comments, which strict JSON never has outside a string, so those are
+ * refused here rather than modelled. json-glib 1.6 also takes a second
+ * value after the first (and leaks it): nothing may follow the object. */
+static Shape
+report_shape (const char *json,
+              gsize       length)
 {
   guint depth = 0;
   gboolean in_string = FALSE;
+  gsize i = 0;
 
-  for (gsize i = 0; i < length; i++)
+  while (i < length && g_ascii_isspace (json[i]))
+    i++;
+  if (i == length || json[i] != '{')
+    return SHAPE_NOT_A_REPORT;
+
+  for (; i < length; i++)
     {
       char c = json[i];
 
-      if (in_string && c == '\\')
-        i++;
-      else if (c == '"')
-        in_string = !in_string;
-      else if (!in_string && (c == '[' || c == '{') && ++depth > MAX_DEPTH)
-        return FALSE;
-      else if (!in_string && (c == ']' || c == '}') && depth > 0)
-        depth--;
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '\'' || c == '/' || c == '#')
+        return SHAPE_NOT_A_REPORT;
+      else if ((c == '[' || c == '{') && ++depth > MAX_DEPTH)
+        return SHAPE_TOO_DEEP;
+      else if ((c == ']' || c == '}') && depth > 0 && --depth == 0)
+        break;
     }
 
-  return TRUE;
+  /* After the object, only white space. */
+  for (i++; i < length; i++)
+    if (!g_ascii_isspace (json[i]))
+      return SHAPE_NOT_A_REPORT;
+
+  return SHAPE_OK;
 }
 
 gboolean
@@ -710,11 +743,20 @@ parse_document (const char  *json,
       return NULL;
     }
 
-  if (!nesting_is_shallow (json, length))
+  switch (report_shape (json, length))
     {
+    case SHAPE_TOO_DEEP:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("This file is not a Mail Doctor report: it is nested too deeply."));
       return NULL;
+    case SHAPE_NOT_A_REPORT:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("This file is not a Mail Doctor report: it is cut short, or it is "
+                     "another kind of file."));
+      return NULL;
+    case SHAPE_OK:
+    default:
+      break;
     }
 
   if (!json_parser_load_from_data (parser, json, length, &local_error))

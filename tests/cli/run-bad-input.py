@@ -142,6 +142,12 @@ def report_cases(files):
         ("binary", write("binary.json", bytes(range(256)) * 4)),
         ("a list, not an object", write("list.json", "[1, 2, 3]")),
         ("nested 100 000 deep", write("deep.json", "[" * 100000)),
+        # json-glib takes single-quoted strings: a scan that counts only
+        # double quotes would miss this nesting, and the parser overflow.
+        ("nested after a single-quoted quote", write("crafted.json",
+                                                     '{"a": \'"\', "b": ' + "[" * 100000)),
+        ("two objects", write("two.json", "{}{}")),
+        ("a comment", write("comment.json", '{"version": 1 /* c */, "checks": []}')),
         ("missing", os.path.join(files, "no-such-report.json")),
         ("a folder", files),
     ]

@@ -108,6 +108,18 @@ def main():
     tap.point("a paste on standard input reads like the argument",
               [] if p.returncode == 0 and b"Yahoo" in p.stdout else [p.stdout.decode()[:200]])
 
+    # A continuation line with no separator after its code must not have
+    # its first character cut in two: the JSON stays valid UTF-8.
+    problems = []
+    for text in (b"421-a\n421\xc3\xa9 b", b"421-a\n421\xe2\x82\xac b",
+                 b"421-a\n421\xf0\x9f\x98\x80 b"):
+        p, _ = run(cli, "--format", "json", "-", stdin=text)
+        try:
+            json.loads(p.stdout.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            problems.append(f"{text!r}: {e}")
+    tap.point("a continuation without its separator: the JSON stays valid UTF-8", problems)
+
     p, _ = run(cli)
     tap.point("no message: exit 2 with a sentence, not a raw error",
               [] if p.returncode == 2 and b"argument" in p.stderr else
