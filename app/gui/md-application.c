@@ -217,6 +217,23 @@ md_application_get_property (GObject    *object,
     }
 }
 
+/* --version answers at once, in this process, without a window or the
+ * bus: what a packager or a helpdesk asks first. */
+static int
+md_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", "mail-doctor",
+               g_strcmp0 (MD_BUILD_IDENTIFIER, PACKAGE_VERSION) == 0
+               ? PACKAGE_VERSION : PACKAGE_VERSION " (" MD_BUILD_IDENTIFIER ")");
+      return 0;
+    }
+
+  return -1;
+}
+
 static void
 md_application_class_init (MdApplicationClass *klass)
 {
@@ -226,6 +243,7 @@ md_application_class_init (MdApplicationClass *klass)
   object_class->dispose = md_application_dispose;
   object_class->get_property = md_application_get_property;
   app_class->activate = md_application_activate;
+  app_class->handle_local_options = md_application_handle_local_options;
   app_class->open = md_application_open;
   app_class->startup = md_application_startup;
 
@@ -247,6 +265,8 @@ md_application_class_init (MdApplicationClass *klass)
 static void
 md_application_init (MdApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Show the version and quit"), NULL);
 }
 
 MdApplication *
