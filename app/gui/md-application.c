@@ -11,10 +11,13 @@
 
 #include "md-config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "md-application.h"
 #include "md-build-ident.h"
+#include "md-report.h"
 #include "md-watch.h"
 #include "md-window.h"
 
@@ -146,8 +149,45 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* Where the run that worked waits for the notification's click when the
+ * app has exited meanwhile (it does, once it told and no window is open). */
+static GFile *
+worked_report_file (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "mail-doctor",
+                                            "watch-worked.json", NULL);
+
+  return g_file_new_for_path (path);
+}
+
+/* Kept readable by its owner only, like every saved report. */
+static void
+keep_worked_report (MdApplication *self)
+{
+  g_autoptr(MdReport) report = md_report_new_from_diagnosis (self->watched);
+  g_autofree char *json = md_report_to_json (report);
+  g_autoptr(GFile) file = worked_report_file ();
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *directory = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (directory, 0700) != 0 ||
+      !g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_debug ("Could not keep the run that worked: %s",
+             error != NULL ? error->message : g_strerror (errno));
+}
+
+static void
+forget_worked_report (void)
+{
+  g_autoptr(GFile) file = worked_report_file ();
+
+  g_file_delete (file, NULL, NULL);
+}
+
 /* The notification's click: the results of the run that worked, in a
- * window (a new one when the user closed them all). */
+ * window (a new one when the user closed them all). In a process the
+ * click started, they come from the report kept when it worked. */
 static void
 show_watch_results_action (GSimpleAction *action,
                            GVariant      *parameter,
@@ -155,11 +195,14 @@ show_watch_results_action (GSimpleAction *action,
 {
   MdApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) kept = worked_report_file ();
 
   if (window == NULL)
     window = GTK_WINDOW (new_window (self));
   if (self->worked && self->watched != NULL)
     md_window_show_diagnosis (MD_WINDOW (window), self->watched);
+  else if (g_file_query_exists (kept, NULL))
+    md_window_open_file (MD_WINDOW (window), kept);
   gtk_window_present (window);
 }
 
@@ -376,6 +419,7 @@ watch_cb (GObject      *source,
   if (error == NULL)
     {
       self->worked = TRUE;
+      keep_worked_report (self);
       notify_works (self);
     }
   else
@@ -403,6 +447,7 @@ md_application_start_watch (MdApplication *self,
   md_diagnosis_set_timeout_ms (watched, md_diagnosis_get_timeout_ms (diagnosis));
   g_set_object (&self->watched, watched);
   self->worked = FALSE;
+  forget_worked_report ();
   g_clear_object (&self->watch_last);
   g_clear_pointer (&self->watch_last_time, g_date_time_unref);
   g_clear_pointer (&self->watch_next_time, g_date_time_unref);

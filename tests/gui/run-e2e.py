@@ -828,12 +828,31 @@ class ClosedWatch:
         atspi_lab.wait_until(lambda: desktop.window_geometry("Mail Doctor"), 15.0,
                              "a window of the activated app")
         started = owner(desktop, APP_ID)
+        # The new process shows the results of the run that worked, kept
+        # when the watch told.
+        s.app.root = atspi_lab.wait_until(lambda: self.activated_app(), 15.0,
+                                          "the activated app in the accessibility registry")
+        s.app.wait_page("results", 10.0)
+        headline = s.headline()
+        assert headline == "Your settings work", f"the activated app shows {headline!r}"
         subprocess.run(["gdbus", "call", "--session", "--dest", APP_ID, "--object-path",
                         APP_PATH, "--method", "org.freedesktop.Application.ActivateAction",
                         "quit", "[]", "{}"], env=bus_env, capture_output=True, timeout=30)
         atspi_lab.wait_until(lambda: owner(desktop, APP_ID) is None, 10.0,
                              "the activated app to quit")
-        return f"activated as {started}, a window shown, then quit"
+        s.app.root = None
+        return f"activated as {started}: results of the run that worked ({headline!r}), then quit"
+
+    def activated_app(self):
+        registry = self.s.app.desktop.registry.getDesktop(0)
+        for i in range(registry.childCount):
+            try:
+                app = registry.getChildAtIndex(i)
+                if app is not None and app.name == "mail-doctor" and app.childCount:
+                    return app
+            except Exception:
+                continue
+        return None
 
     def run(self):
         s = self.s
@@ -850,7 +869,8 @@ class ClosedWatch:
         if not s.step(f"then the app exits by itself within {EXIT_LIMIT:.0f} s", self.exits):
             return
         s.step("a click on the notification then starts the app again (D-Bus activation, "
-               "as DBusActivatable and the service file allow)", self.activated)
+               "as DBusActivatable and the service file allow) on the results of the run "
+               "that worked", self.activated)
 
 
 def scenario_fixed(s, watch_peer, directory):
