@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* A loopback TCP port that was free a moment ago: nothing listens there,
+ * so a connection is refused, until a test starts a server on it. */
+guint16 md_test_free_port (void);
+
 /* Iterates the default main context until @done returns TRUE, failing the
  * test when @timeout_ms passes first: waits in tests are always bounded. */
 void md_test_wait_for (gboolean (*done) (gpointer data),

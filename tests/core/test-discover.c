@@ -30,27 +30,6 @@ typedef struct
   guint           closed_port;  /* nothing listens there */
 } Fixture;
 
-static guint
-find_closed_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, address, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-
-  /* Bound but never listening: a connection there is refused. */
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -61,7 +40,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->resolver = md_test_resolver_new ();
   md_test_resolver_install (f->resolver);
-  f->closed_port = find_closed_port ();
+  f->closed_port = md_test_free_port ();
 }
 
 static void

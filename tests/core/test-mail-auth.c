@@ -574,20 +574,6 @@ typedef struct
   guint           elapsed_ms;
 } Fixture;
 
-static guint16
-closed_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static gboolean
 is_auth_check (MdCheckId id)
 {
@@ -607,7 +593,7 @@ fixture_setup (Fixture       *f,
   f->account = md_account_new ();
   md_account_set_email (f->account, "alice@example.com");
   md_account_set_host (f->account, SERVER_HOST);
-  md_account_set_port (f->account, closed_port ());
+  md_account_set_port (f->account, md_test_free_port ());
   md_account_set_security (f->account, MD_SECURITY_NONE);
   md_test_resolver_add_address (f->resolver, SERVER_HOST, "127.0.0.3");
 

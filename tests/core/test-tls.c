@@ -238,25 +238,6 @@ loopback_address (guint16 port)
   return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (loopback, port));
 }
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetSocketAddress) address = loopback_address (0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, G_SOCKET_ADDRESS (address), FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static GSocketConnection *
 connect_to (guint16   port,
             GError  **error)
@@ -305,7 +286,7 @@ server_start (const Pki  *pki,
   const char *arg;
   va_list args;
 
-  server->port = free_port ();
+  server->port = md_test_free_port ();
   g_ptr_array_add (argv, g_strdup ("openssl"));
   g_ptr_array_add (argv, g_strdup ("s_server"));
   g_ptr_array_add (argv, g_strdup ("-accept"));

@@ -482,20 +482,6 @@ sink_stop (GSubprocess *sink)
   g_object_unref (sink);
 }
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static gboolean
 has_two_attempts (gpointer data)
 {
@@ -522,7 +508,7 @@ test_flapping_sink (Fixture       *f,
       return;
     }
 
-  port = free_port ();
+  port = md_test_free_port ();
   sink = sink_start (port, TRUE);
   use_port (f, port);
   md_watch_set_intervals (f->watch, 100, 400);
