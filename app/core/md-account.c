@@ -557,7 +557,13 @@ md_account_get_effective_port (MdAccount *self)
   if (self->port != 0)
     return self->port;
 
-  return self->security == MD_SECURITY_TLS ? PORT_SUBMISSIONS : PORT_SUBMISSION;
+  return md_security_get_usual_port (self->security);
+}
+
+guint
+md_security_get_usual_port (MdSecurity security)
+{
+  return security == MD_SECURITY_TLS ? PORT_SUBMISSIONS : PORT_SUBMISSION;
 }
 
 /**

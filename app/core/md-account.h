@@ -61,6 +61,9 @@ void         md_account_clear_password       (MdAccount   *self);
 /* Derived values. */
 char        *md_account_dup_host_ascii       (MdAccount   *self);
 guint        md_account_get_effective_port   (MdAccount   *self);
+/* The submission port that goes with @security: 465 for implicit TLS,
+ * 587 otherwise (RFC 8314, RFC 6409). */
+guint        md_security_get_usual_port      (MdSecurity   security);
 MdSecurity   md_account_get_effective_security (MdAccount *self);
 const char  *md_account_get_effective_username (MdAccount *self);
 

@@ -613,24 +613,6 @@ on_username_row_changed_cb (MdAccountPage *self,
   show_typed (self);
 }
 
-/* The port that goes with each security choice; "" for Automatic, which
- * picks it. */
-static const char *
-usual_port (MdSecurity security)
-{
-  switch (security)
-    {
-    case MD_SECURITY_TLS:
-      return "465";
-    case MD_SECURITY_STARTTLS:
-    case MD_SECURITY_NONE:
-      return "587";
-    case MD_SECURITY_AUTO:
-    default:
-      return "";
-    }
-}
-
 /* What the choice means, where it is made: Automatic explained, and a
  * warning where the password would travel readable. */
 static void
@@ -667,9 +649,17 @@ on_security_row_selected_cb (MdAccountPage *self,
     return;
 
   self->security_typed = adw_combo_row_get_selected (row) != MD_SECURITY_AUTO;
-  /* A new choice brings its usual port, unless the user typed one. */
+  /* A new choice brings its usual port, unless the user typed one;
+   * Automatic leaves it empty, to be picked with the security. */
   if (!self->port_typed)
-    fill_entry (self, self->port_row, usual_port (adw_combo_row_get_selected (row)));
+    {
+      MdSecurity security = adw_combo_row_get_selected (row);
+      g_autofree char *port = security == MD_SECURITY_AUTO
+                              ? NULL
+                              : g_strdup_printf ("%u", md_security_get_usual_port (security));
+
+      fill_entry (self, self->port_row, port);
+    }
   validate (self);
 }
 
