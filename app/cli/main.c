@@ -48,6 +48,16 @@ md_cli_print_error (const char *format,
  * @path: (nullable): a file, or %NULL for standard output
  */
 gboolean
+md_cli_is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
 md_cli_write_output (const char *path,
                      const char *text)
 {

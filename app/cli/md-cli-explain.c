@@ -237,16 +237,6 @@ pick_fixes (GListModel             *catalogue,
 }
 
 static gboolean
-is_blank (const char *text)
-{
-  for (; *text != '\0'; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
 parse_options (ExplainOptions   *o,
                int              *argc,
                char           ***argv,
@@ -309,7 +299,7 @@ md_cli_explain (int    argc,
     }
 
   /* Nothing to explain is a mistake in the call, not an explanation. */
-  if (is_blank (input))
+  if (md_cli_is_blank (input))
     {
       md_cli_print_error (_("There is no error message to explain: give the text your mail "
                             "program showed, in quotes, or “-” to read it from standard input"));

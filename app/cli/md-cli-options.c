@@ -283,16 +283,6 @@ discover_server (MdCliCheckOptions  *o,
  * @summary: what the command does, for --help
  * @extra_entries: (nullable): the command's own options, after check's
  */
-static gboolean
-is_blank (const char *text)
-{
-  for (; *text != '\0'; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-
-  return TRUE;
-}
-
 /* --timeout's value before parsing: no one types it. */
 #define TIMEOUT_NOT_GIVEN G_MININT
 
@@ -373,7 +363,7 @@ md_cli_check_options_parse (MdCliCheckOptions   *o,
                    _("--client-ip needs an IP address, like 192.0.2.1"));
       return FALSE;
     }
-  if (o->error_text != NULL && is_blank (o->error_text))
+  if (o->error_text != NULL && md_cli_is_blank (o->error_text))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--error-text needs the error message your mail program showed"));

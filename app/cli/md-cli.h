@@ -35,6 +35,9 @@ int  md_cli_watch        (int          argc,
                           char       **argv);
 void md_cli_print_error  (const char  *format,
                           ...) G_GNUC_PRINTF (1, 2);
+/* Whether @text holds nothing but white space: a value given empty on
+ * purpose is a mistake, not "no value". */
+gboolean md_cli_is_blank (const char  *text);
 gboolean md_cli_write_output (const char  *path,
                               const char  *text);
 gboolean md_cli_check_format (const char         *format,
