@@ -353,6 +353,22 @@ done_action (GtkWidget  *widget,
 
 /* Check again */
 
+/* A later result of the same run (Check again, or the watch that worked):
+ * the results and the summary follow it; the fix page keeps its place in
+ * the plan, and the summary what the run found first. */
+static void
+follow_run (MdWindow    *self,
+            MdDiagnosis *diagnosis)
+{
+  g_autoptr(MdReport) report = md_report_new_from_diagnosis (diagnosis);
+
+  g_set_object (&self->diagnosis, diagnosis);
+  g_set_object (&self->report, report);
+  md_results_page_set_report (self->results_page, report, FALSE);
+  md_done_page_follow_report (self->done_page, report);
+  update_actions (self);
+}
+
 static void
 recheck_cb (GObject      *source,
             GAsyncResult *result,
@@ -361,7 +377,6 @@ recheck_cb (GObject      *source,
   g_autoptr(MdWindow) self = user_data;
   MdDiagnosis *diagnosis = MD_DIAGNOSIS (source);
   g_autoptr(MdCheck) check = NULL;
-  g_autoptr(MdReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
   check = md_diagnosis_recheck_finish (diagnosis, result, &error);
@@ -382,14 +397,7 @@ recheck_cb (GObject      *source,
     }
 
   md_fix_page_show_check (self->fix_page, check);
-
-  /* The results and the summary follow the new result; the fix page
-   * keeps its place in the plan. */
-  report = md_report_new_from_diagnosis (diagnosis);
-  g_set_object (&self->report, report);
-  md_results_page_set_report (self->results_page, report, FALSE);
-  md_done_page_follow_report (self->done_page, report);
-  update_actions (self);
+  follow_run (self, diagnosis);
 }
 
 static void
@@ -480,7 +488,6 @@ follow_watch (MdWindow      *self,
               MdApplication *app)
 {
   MdDiagnosis *worked = md_application_get_watch_worked (app);
-  g_autoptr(MdReport) report = NULL;
 
   if (worked == NULL || self->diagnosis == NULL || self->read_only || self->running ||
       self->rechecking ||
@@ -488,12 +495,7 @@ follow_watch (MdWindow      *self,
       md_diagnosis_get_account (worked) != md_diagnosis_get_account (self->diagnosis))
     return;
 
-  g_set_object (&self->diagnosis, worked);
-  report = md_report_new_from_diagnosis (worked);
-  g_set_object (&self->report, report);
-  md_results_page_set_report (self->results_page, report, FALSE);
-  md_done_page_follow_report (self->done_page, report);
-  update_actions (self);
+  follow_run (self, worked);
 }
 
 static void
