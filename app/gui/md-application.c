@@ -160,7 +160,10 @@ worked_report_file (void)
   return g_file_new_for_path (path);
 }
 
-/* Kept readable by its owner only, like every saved report. */
+/* Kept readable by its owner only, like every saved report. Written at
+ * once, not asynchronously: with no window open the app exits as soon as
+ * the watch ends, and a write still pending then would be lost. It is a
+ * few kilobytes, once per watch. */
 static void
 keep_worked_report (MdApplication *self)
 {
