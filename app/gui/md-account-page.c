@@ -102,14 +102,6 @@ is_empty (const char *text)
 
 /* Validation */
 
-static void
-show_message (GtkLabel     *label,
-              const GError *error)
-{
-  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
-  gtk_label_set_text (label, error != NULL ? error->message : "");
-}
-
 /* Each wrong field at once, one line each: fixing one never reveals
  * another that was wrong all along. */
 static void
@@ -148,7 +140,7 @@ validate_email (MdAccountPage *self)
   if (!is_empty (email))
     md_validate_email (email, &error);
 
-  show_message (self->email_message, error);
+  show_messages (self->email_message, error, NULL);
   mark_row (self->email_row, error != NULL);
   return error == NULL;
 }
