@@ -278,14 +278,14 @@ discover_server (MdCliCheckOptions  *o,
 
 /* Parsing */
 
+/* --timeout's value before parsing: no one types it. */
+#define TIMEOUT_NOT_GIVEN G_MININT
+
 /**
  * md_cli_check_options_parse:
  * @summary: what the command does, for --help
  * @extra_entries: (nullable): the command's own options, after check's
  */
-/* --timeout's value before parsing: no one types it. */
-#define TIMEOUT_NOT_GIVEN G_MININT
-
 gboolean
 md_cli_check_options_parse (MdCliCheckOptions   *o,
                             const char          *summary,
@@ -351,6 +351,8 @@ md_cli_check_options_parse (MdCliCheckOptions   *o,
       return FALSE;
     }
 
+  /* 0 means "not given" from here on; a 0 typed on purpose is out of
+   * range, like a negative one, and refused with it below. */
   if (o->timeout == TIMEOUT_NOT_GIVEN)
     o->timeout = 0;
   else if (o->timeout == 0)
