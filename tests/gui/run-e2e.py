@@ -417,8 +417,7 @@ def opens_fresh(s):
 
 
 def fields(s):
-    return {name: s.app.text_of(s.app.editable(s.app.find(s.P.ROLE_TEXT, name)))
-            for name in ("Email address", "Outgoing server", "Port")}
+    return {name: field(s, name) for name in ("Email address", "Outgoing server", "Port")}
 
 
 def check_port(s, port):
