@@ -20,11 +20,6 @@
 #include "md-error.h"
 #include "md-probe-session-private.h"
 
-/* QUIT's reply tells nothing the checks need: the session ends once the
- * command is written and a reply has had this long to arrive, a LAN's
- * round trip, not a slow link's. */
-#define QUIT_TIMEOUT_MS 15
-
 static const MdCheckId session_checks[] = {
   MD_CHECK_DNS_HOST,
   MD_CHECK_NET_CONNECT,
@@ -152,10 +147,9 @@ quit_cb (GObject      *object,
 {
   MdSession *s = user_data;
   g_autofree char *skip = g_steal_pointer (&s->skip_summary);
-  g_autoptr(MdSmtpReply) reply = NULL;
 
-  /* Whatever the server says to QUIT, the conversation is over. */
-  reply = md_smtp_client_command_finish (MD_SMTP_CLIENT (object), result, NULL);
+  /* Written or not, the conversation is over. */
+  md_smtp_client_send_finish (MD_SMTP_CLIENT (object), result, NULL);
   _md_session_finish (s, skip);
 }
 
@@ -175,12 +169,11 @@ quit (MdSession  *s,
 
   g_free (s->skip_summary);
   s->skip_summary = g_strdup (skip_summary);
-  md_smtp_client_set_step_timeout (s->client,
-                                   _md_diagnosis_step_timeout (s->diagnosis, QUIT_TIMEOUT_MS));
-  /* The transcript says why no 221 may follow. */
-  md_smtp_client_command_async (s->client, MD_SMTP_STAGE_QUIT, "QUIT",
-                                _("QUIT (Mail Doctor does not wait for the reply)"),
-                                cancellable, quit_cb, s);
+  /* QUIT's 221 tells nothing the checks need, and waiting for it costs a
+   * round trip; the transcript says why none follows. */
+  md_smtp_client_send_async (s->client, MD_SMTP_STAGE_QUIT, "QUIT",
+                             _("QUIT (Mail Doctor does not wait for the reply)"),
+                             cancellable, quit_cb, s);
 }
 
 static void
@@ -765,6 +758,32 @@ step_greeting (MdSession *s)
 static void connect_next (MdSession *s);
 
 static void
+tls_prepared_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MdDiagnosis) diagnosis = user_data;
+
+  md_tls_prepare_finish (result);
+  _md_diagnosis_probe_done (diagnosis);
+}
+
+/* While the session waits for the server's first replies, the TLS it will
+ * need is made ready: only once connected, so that a server that cannot be
+ * reached costs no certificate loading. Counted as a probe, so the run
+ * ends after it. */
+static void
+prepare_tls (MdSession *s)
+{
+  if (s->security == MD_SECURITY_NONE)
+    return;
+
+  _md_diagnosis_probe_started (s->diagnosis);
+  md_tls_prepare_async (md_account_get_ca_file (s->account) == NULL,
+                        tls_prepared_cb, g_object_ref (s->diagnosis));
+}
+
+static void
 connect_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -803,6 +822,7 @@ connect_cb (GObject      *object,
   md_check_set_evidence (s->check, "attempts", s->attempts->len > 0 ? s->attempts->str : NULL);
   end_check (s, MD_CHECK_STATUS_PASS, _("Mail Doctor reached the server."));
 
+  prepare_tls (s);
   _md_diagnosis_connected (s->diagnosis, address, s->security == MD_SECURITY_TLS, FALSE);
 
   if (s->security == MD_SECURITY_TLS)

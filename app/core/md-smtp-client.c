@@ -217,6 +217,7 @@ typedef struct
   char        *username;
   char        *password;
   guint        round;
+  gboolean     no_reply;  /* the step ends once the line is written */
   MdSmtpAuthMechanism mechanism;
 } StepData;
 
@@ -445,10 +446,18 @@ write_line_cb (GObject      *object,
       return;
     }
 
+  if (step->no_reply)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
   read_reply (task);
 }
 
-/* Writes step->line with CRLF, records step->shown, then reads a reply. */
+/* Writes step->line with CRLF, records step->shown, then reads a reply
+ * unless step->no_reply. */
 static void
 send_line (GTask *task)
 {
@@ -517,6 +526,52 @@ md_smtp_client_command_finish (MdSmtpClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * md_smtp_client_send_async:
+ * @stage: the stage the command belongs to, for reports
+ * @command: the command line, without CRLF
+ * @shown: (nullable): what the transcript shows instead of @command
+ *
+ * Sends one command and finishes once it is written, without reading a
+ * reply: for QUIT, whose 221 tells a diagnosis nothing and costs a round
+ * trip to wait for.
+ */
+void
+md_smtp_client_send_async (MdSmtpClient        *self,
+                           MdSmtpStage          stage,
+                           const char          *command,
+                           const char          *shown,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  StepData *step;
+
+  g_return_if_fail (MD_IS_SMTP_CLIENT (self));
+  g_return_if_fail (command != NULL);
+  g_return_if_fail (strpbrk (command, "\r\n") == NULL);
+
+  task = step_task_new (self, md_smtp_client_send_async, cancellable, callback, user_data);
+  step = g_task_get_task_data (task);
+  step->line = g_strdup (command);
+  step->shown = g_strdup (shown != NULL ? shown : command);
+  step->no_reply = TRUE;
+  self->stage = stage;
+
+  send_line (task);
+}
+
+gboolean
+md_smtp_client_send_finish (MdSmtpClient  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* TLS */

@@ -62,6 +62,16 @@ void              md_smtp_client_command_async      (MdSmtpClient         *self,
 MdSmtpReply      *md_smtp_client_command_finish     (MdSmtpClient         *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
+void              md_smtp_client_send_async         (MdSmtpClient         *self,
+                                                     MdSmtpStage           stage,
+                                                     const char           *command,
+                                                     const char           *shown,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean          md_smtp_client_send_finish        (MdSmtpClient         *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
 
 void              md_smtp_client_start_tls_async    (MdSmtpClient         *self,
                                                      const char           *server_name,

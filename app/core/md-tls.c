@@ -554,6 +554,48 @@ md_tls_verify_chain_async (GPtrArray           *der_chain,
   g_task_run_in_thread (task, verify_thread);
 }
 
+static void
+prepare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  g_tls_backend_get_default ();
+  /* A store that cannot be made is reported by the check that needs it. */
+  if (GPOINTER_TO_INT (task_data))
+    get_system_trust (NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * md_tls_prepare_async:
+ * @system_trust: whether the system trust store will be needed, that is
+ *   whether the certificate check will not rely on a CA file alone
+ *
+ * Both are loaded once per process, so after the first time this returns
+ * at once. The caller waits for it before the program may end: a thread
+ * left inside GnuTLS at exit crashes in GnuTLS's teardown.
+ */
+void
+md_tls_prepare_async (gboolean             system_trust,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, md_tls_prepare_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (system_trust), NULL);
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+void
+md_tls_prepare_finish (GAsyncResult *result)
+{
+  g_return_if_fail (g_task_is_valid (result, NULL));
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
 MdTlsInfo *
 md_tls_verify_chain_finish (GAsyncResult  *result,
                             GError       **error)

@@ -60,6 +60,14 @@ void           md_tls_verify_chain_async   (GPtrArray           *der_chain,
 MdTlsInfo     *md_tls_verify_chain_finish  (GAsyncResult        *result,
                                             GError             **error);
 
+/* Loads, in a worker thread, what a process's first TLS connection needs:
+ * GIO's TLS backend and, with @system_trust, the system trust store, so
+ * that neither the handshake nor the certificate check waits for them. */
+void           md_tls_prepare_async        (gboolean             system_trust,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void           md_tls_prepare_finish       (GAsyncResult        *result);
+
 /* A TLS handshake on an already connected socket (after STARTTLS when the
  * server needs it), restricted to exactly @version (MD_TLS_VERSION_UNKNOWN:
  * the library's defaults). Non-blocking: driven by the socket's readiness
