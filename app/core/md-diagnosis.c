@@ -32,6 +32,7 @@ struct _MdDiagnosis
   MdKb         *kb;
   MdInterpretCatalogue *replies;
   GListModel   *fix_catalogue;
+  gboolean      kb_pending;     /* read when the main loop is idle */
   guint         timeout_ms;
   guint32       skipped;
 
@@ -451,15 +452,68 @@ _md_diagnosis_set_ehlo_text (MdDiagnosis *self,
   md_set_str (&self->ehlo_text, text);
 }
 
+/* The knowledge base is compiled in; failing to read it is a bug, which
+ * the run reports rather than hides. Read once per diagnosis, whole or not
+ * at all. */
+static gboolean
+load_kb (MdDiagnosis  *self,
+         GError      **error)
+{
+  if (self->fix_catalogue != NULL)
+    return TRUE;
+
+  g_clear_object (&self->kb);
+  g_clear_pointer (&self->replies, md_interpret_catalogue_free);
+  if ((self->kb = md_kb_new (error)) != NULL &&
+      (self->replies = md_interpret_catalogue_new (error)) != NULL &&
+      (self->fix_catalogue = md_fix_load_catalogue (error)) != NULL)
+    return TRUE;
+
+  g_clear_object (&self->kb);
+  g_clear_pointer (&self->replies, md_interpret_catalogue_free);
+  return FALSE;
+}
+
+/* Reading the knowledge base takes a few milliseconds of CPU: once
+ * connected, the session waits for the server's greeting, and the main loop
+ * reads it then, with nothing else to do. A run that ends without
+ * connecting reads it in finish_run(). A probe, so that the run ends after
+ * it. */
+static gboolean
+load_kb_idle (gpointer data)
+{
+  MdDiagnosis *self = data;
+
+  self->kb_pending = FALSE;
+  /* A failure is reported by finish_run(), which tries again. */
+  load_kb (self, NULL);
+  _md_diagnosis_probe_done (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+load_kb_when_idle (MdDiagnosis *self)
+{
+  if (self->fix_catalogue != NULL || self->kb_pending)
+    return;
+
+  self->kb_pending = TRUE;
+  _md_diagnosis_probe_started (self);
+  g_idle_add_full (G_PRIORITY_LOW, load_kb_idle, g_object_ref (self), g_object_unref);
+}
+
+/* Probes that need the knowledge base before the idle read it get it now. */
 MdKb *
 _md_diagnosis_get_kb (MdDiagnosis *self)
 {
+  load_kb (self, NULL);
   return self->kb;
 }
 
 const MdInterpretCatalogue *
 _md_diagnosis_get_replies (MdDiagnosis *self)
 {
+  load_kb (self, NULL);
   return self->replies;
 }
 
@@ -472,6 +526,8 @@ _md_diagnosis_connected (MdDiagnosis  *self,
   g_set_object (&self->connected_address, address);
   self->implicit_tls = implicit_tls;
   self->starttls_offered = starttls_offered;
+  /* Not earlier: connecting takes turns of the main loop too. */
+  load_kb_when_idle (self);
 }
 
 void
@@ -535,10 +591,17 @@ finish_run (MdDiagnosis *self)
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   gboolean recheck = self->only != 0;
+  GError *error = NULL;
 
   self->only = 0;
   g_list_store_sort (self->checks, compare_checks, NULL);
   g_clear_pointer (&self->deadline, md_deadline_free);
+
+  if (!load_kb (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   conclude (self);
 
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
@@ -678,30 +741,6 @@ _md_diagnosis_probe_done (MdDiagnosis *self)
     finish_run (self);
 }
 
-/* The knowledge base is compiled in; failing to read it is a bug, which
- * the run reports rather than hides. */
-static gboolean
-load_kb (MdDiagnosis *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->fix_catalogue != NULL)
-    return TRUE;
-
-  g_clear_object (&self->kb);
-  g_clear_pointer (&self->replies, md_interpret_catalogue_free);
-  if ((self->kb = md_kb_new (&error)) != NULL &&
-      (self->replies = md_interpret_catalogue_new (&error)) != NULL &&
-      (self->fix_catalogue = md_fix_load_catalogue (&error)) != NULL)
-    return TRUE;
-
-  self->only = 0;
-  g_task_return_error (self->task, g_steal_pointer (&error));
-  g_clear_object (&self->task);
-  g_clear_pointer (&self->deadline, md_deadline_free);
-  return FALSE;
-}
-
 static gboolean
 validate_input (MdDiagnosis *self)
 {
@@ -751,9 +790,6 @@ start (MdDiagnosis *self,
   self->task = task;
   g_list_store_remove_all (self->findings);
   g_list_store_remove_all (self->fixes);
-
-  if (!load_kb (self))
-    return;
 
   if (!validate_input (self))
     {

@@ -11,7 +11,8 @@
 # same transaction three ways, N runs each: `mail-doctor-cli check` (without
 # the extra probes that open more connections), swaks, and a minimal
 # sequential client doing exactly the same exchanges. Prints the medians and
-# the ratios; targets: at most 1.0 x the minimal client and 0.8 x swaks. Also
+# the ratios; targets: at most 1.0 x the minimal client and 0.8 x swaks;
+# and one check's per-step trace (transcript times, check durations). Also
 # the CPU time (user + system) the CLI spends per check (target 30 ms). With
 # --json the figures also go to FILE, for tests/bench/run.
 # A benchmark, not a test: it reports, it does not fail on the figures.
@@ -95,6 +96,24 @@ def timed(argv):
     return elapsed
 
 
+def step_trace(argv):
+    """One more check, its steps in time: the transcript's times (ms from
+    the start of the diagnosis) and each check's duration. Prints them and
+    returns them for the JSON, so a slow step shows where it is."""
+    result = subprocess.run(argv + ["--format", "json"], capture_output=True, text=True,
+                            timeout=60)
+    report = json.loads(result.stdout)
+    lines = [(line["t_ms"], line["dir"], line["text"]) for line in report.get("transcript", [])]
+    checks = [(check["id"], check["duration_ms"]) for check in report.get("checks", [])
+              if check.get("status") != "skip"]
+    print("per-step trace of one check (ms from the start of the diagnosis):")
+    for t_ms, direction, text in lines:
+        print(f"  {t_ms:5d} {direction} {text[:60]}")
+    print("  checks: " + ", ".join(f"{name} {ms} ms" for name, ms in checks))
+    return {"transcript": [{"t_ms": t, "dir": d, "text": x} for t, d, x in lines],
+            "checks_ms": dict(checks)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("cli")
@@ -138,6 +157,8 @@ def main():
                             str(proxy_port), p("ca.pem"), USER, p("password")],
             }
 
+            trace = step_trace(clients["mail-doctor-cli"])
+
             medians = {}
             all_runs = {}
             cpu = 0.0
@@ -175,7 +196,8 @@ def main():
                                    for k, v in all_runs.items()},
                        "ratio_to_minimal": round(to_minimal, 3),
                        "ratio_to_swaks": round(to_swaks, 3),
-                       "cpu_per_check_ms": round(cpu * 1000, 1)}, f, indent=2)
+                       "cpu_per_check_ms": round(cpu * 1000, 1),
+                       "trace": trace}, f, indent=2)
     return 0
 
 
