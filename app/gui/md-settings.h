@@ -12,7 +12,9 @@
 
 G_BEGIN_DECLS
 
-#define MD_SETTINGS_SCHEMA_ID "io.github.maildoctor.MailDoctor"
+/* The schema follows the application ID, so that a .Devel build keeps
+ * settings of its own. */
+#define MD_SETTINGS_SCHEMA_ID APP_ID
 
 #define MD_TYPE_SETTINGS (md_settings_get_type ())
 

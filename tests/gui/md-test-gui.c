@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "md-config.h"
+
 #include <locale.h>
 
 #include "md-settings.h"

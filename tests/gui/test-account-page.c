@@ -7,6 +7,8 @@
  * bundled provider table knows and no test needs the network.
  */
 
+#include "md-config.h"
+
 #include <string.h>
 
 #include <gtk/gtk.h>
