@@ -50,6 +50,7 @@ void          _md_diagnosis_set_greeting_text  (MdDiagnosis    *self,
 void          _md_diagnosis_set_ehlo_text      (MdDiagnosis    *self,
                                                 const char     *text);
 void          _md_diagnosis_client_known       (MdDiagnosis    *self);
+void          _md_diagnosis_server_described   (MdDiagnosis    *self);
 void          _md_diagnosis_session_finished   (MdDiagnosis    *self);
 
 /* Probes: each emits its checks and calls _md_diagnosis_probe_done once. */

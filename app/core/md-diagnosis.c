@@ -715,10 +715,27 @@ start_followers (MdDiagnosis *self)
 }
 
 /**
+ * _md_diagnosis_server_described:
+ *
+ * Called by the session probe once the server has answered its first
+ * EHLO (or HELO): its address and whether it offers encryption are known,
+ * and the session's own connection stands, so the probes that open more
+ * connections start now, beside STARTTLS and AUTH rather than after them.
+ * A server that limits connections refuses theirs at their greeting, not
+ * the session's that it already greeted.
+ */
+void
+_md_diagnosis_server_described (MdDiagnosis *self)
+{
+  if (!self->followers_started)
+    start_followers (self);
+}
+
+/**
  * _md_diagnosis_session_finished:
  *
  * Called by the session probe once its conversation is over: the probes
- * that open more connections may start now.
+ * that open more connections start now if the server never answered EHLO.
  */
 void
 _md_diagnosis_session_finished (MdDiagnosis *self)

@@ -13,20 +13,14 @@
  * check needs more than a few.
  */
 
-/* EAI_NODATA (a name without an address of the asked family) is a GNU
- * extension. */
-#define _GNU_SOURCE
-
 #include "md-config.h"
-
-#include <netdb.h>
-#include <sys/socket.h>
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "md-deadline.h"
 #include "md-dns.h"
+#include "md-dns-private.h"
 
 #define MAX_ANSWERS     64
 #define MAX_TXT_BYTES   8192
@@ -470,55 +464,12 @@ record_type (MdDnsType type)
 }
 
 /* GLib's own resolver, as opposed to one an application (or a test)
- * installed with g_resolver_set_default(). Its type is private. */
+ * installed with g_resolver_set_default(). Its type is private. Its
+ * lookups are made here instead, on our own pool (md-dns-system.c). */
 static gboolean
 is_system_resolver (GResolver *resolver)
 {
   return g_str_equal (G_OBJECT_TYPE_NAME (resolver), "GThreadedResolver");
-}
-
-/* What GThreadedResolver does for an address lookup, but on our own pool:
- * even its blocking call runs on GIO's ten-thread pool in GLib 2.74. It
- * also leaves out AI_ADDRCONFIG, with which glibc answers "not found"
- * without asking when the machine has no non-loopback IPv4 address: a
- * blocklist's answer is data to read, not an address to connect to. */
-static GList *
-system_lookup_addresses (const char  *name,
-                         gboolean     ipv4_only,
-                         GError     **error)
-{
-  struct addrinfo hints = { 0, };
-  struct addrinfo *list = NULL;
-  GList *addresses = NULL;
-  int status;
-
-  hints.ai_family = ipv4_only ? AF_INET : AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-
-  status = getaddrinfo (name, NULL, &hints, &list);
-  if (status != 0)
-    {
-      gboolean not_found = status == EAI_NONAME || status == EAI_NODATA;
-
-      g_set_error (error, G_RESOLVER_ERROR,
-                   not_found ? G_RESOLVER_ERROR_NOT_FOUND : G_RESOLVER_ERROR_TEMPORARY_FAILURE,
-                   "%s", gai_strerror (status));
-      return NULL;
-    }
-
-  for (struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next)
-    {
-      g_autoptr(GSocketAddress) address =
-        g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
-
-      if (G_IS_INET_SOCKET_ADDRESS (address))
-        addresses = g_list_prepend (addresses,
-                                    g_object_ref (g_inet_socket_address_get_address (
-                                                    G_INET_SOCKET_ADDRESS (address))));
-    }
-
-  freeaddrinfo (list);
-  return g_list_reverse (addresses);
 }
 
 /* Always through a source, never g_main_context_invoke(): when the
@@ -551,8 +502,9 @@ run_job (gpointer job_data,
     case MD_DNS_IPV4:
       if (is_system_resolver (job->resolver))
         {
-          job->addresses = system_lookup_addresses (job->name, job->type == MD_DNS_IPV4,
-                                                    &job->error);
+          job->addresses = _md_dns_system_lookup_addresses (job->name,
+                                                            job->type == MD_DNS_IPV4,
+                                                            &job->error);
           break;
         }
       job->addresses =
@@ -564,17 +516,24 @@ run_job (gpointer job_data,
       break;
 
     case MD_DNS_PTR:
-      job->ptr_name = g_resolver_lookup_by_address (job->resolver, job->address,
-                                                    job->cancellable, &job->error);
+      if (is_system_resolver (job->resolver))
+        job->ptr_name = _md_dns_system_lookup_name (job->address, &job->error);
+      else
+        job->ptr_name = g_resolver_lookup_by_address (job->resolver, job->address,
+                                                      job->cancellable, &job->error);
       break;
 
     case MD_DNS_MX:
     case MD_DNS_TXT:
     case MD_DNS_SRV:
     default:
-      job->records = g_resolver_lookup_records (job->resolver, job->name,
-                                                record_type (job->type),
-                                                job->cancellable, &job->error);
+      if (is_system_resolver (job->resolver))
+        job->records = _md_dns_system_lookup_records (job->name, record_type (job->type),
+                                                      &job->error);
+      else
+        job->records = g_resolver_lookup_records (job->resolver, job->name,
+                                                  record_type (job->type),
+                                                  job->cancellable, &job->error);
       break;
     }
 

@@ -303,6 +303,16 @@ auth_cb (GObject      *object,
                  _("The server did not accept your username or password. Some providers "
                    "need an app password instead of your usual one."));
     }
+  else if (reply->code == 334)
+    {
+      /* The client gives up on a server that keeps asking (a hostile or
+       * broken one would loop forever) and hands back its last 334: say
+       * that, not "an unexpected answer" with a base64 blob as its text. */
+      md_check_set_evidence (s->check, "reason", "endless-challenge");
+      end_check (s, MD_CHECK_STATUS_FAIL,
+                 _("The server kept asking for more sign-in steps and never said whether "
+                   "your username and password work, so Mail Doctor stopped asking."));
+    }
   else
     {
       fail_reply (s, reply, MD_SMTP_STAGE_AUTH);
@@ -644,6 +654,7 @@ helo_cb (GObject      *object,
     return;
 
   record_caps (s, reply, "HELO");
+  _md_diagnosis_server_described (s->diagnosis);
   end_check (s, MD_CHECK_STATUS_WARN,
              _("The server only speaks the oldest form of the mail protocol: no encryption and "
                "no sign-in. It is probably not meant for sending mail from a mail program."));
@@ -681,6 +692,8 @@ ehlo_cb (GObject      *object,
   _md_check_set_reply (s->check, reply, MD_SMTP_STAGE_EHLO);
   remember_server_words (s, reply, TRUE);
   record_caps (s, reply, NULL);
+  if (!after_tls)
+    _md_diagnosis_server_described (s->diagnosis);
   if (reply->flags != MD_SMTP_REPLY_NORMAL)
     {
       g_autofree char *words = irregularity_words (reply->flags);
