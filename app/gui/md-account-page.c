@@ -23,6 +23,7 @@
 #include "md-account-page.h"
 #include "md-compat.h"
 #include "md-discover.h"
+#include "md-password-guard.h"
 #include "md-password-store.h"
 #include "md-validate.h"
 
@@ -62,6 +63,7 @@ struct _MdAccountPage
   GtkLabel             *notes_label;
   GtkLinkButton        *app_password_button;
   AdwPasswordEntryRow  *password_row;
+  MdPasswordGuard      *password;       /* what password_row holds */
   AdwEntryRow          *port_row;
   GtkWidget            *port_typed_label;
   AdwActionRow         *remember_row;
@@ -475,7 +477,7 @@ lookup_cb (GObject      *source,
   char *password = md_password_store_lookup_finish (result, &error);
 
   /* The user may have typed a password meanwhile, which wins. */
-  if (password != NULL && is_empty (gtk_editable_get_text (GTK_EDITABLE (self->password_row))))
+  if (password != NULL && is_empty (md_password_guard_get_text (self->password)))
     gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
 
   md_secret_free (password);
@@ -699,7 +701,7 @@ md_account_page_shown (MdPage *page)
     first_empty = GTK_WIDGET (self->email_row);
   else if (is_empty (row_text (self->host_row)))
     first_empty = GTK_WIDGET (self->host_row);
-  else if (is_empty (gtk_editable_get_text (GTK_EDITABLE (self->password_row))))
+  else if (is_empty (md_password_guard_get_text (self->password)))
     first_empty = GTK_WIDGET (self->password_row);
   else
     first_empty = GTK_WIDGET (self->check_button);
@@ -718,6 +720,7 @@ md_account_page_dispose (GObject *object)
   g_clear_object (&self->keyring_cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->kb);
+  g_clear_object (&self->password);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), MD_TYPE_ACCOUNT_PAGE);
 
@@ -819,6 +822,7 @@ md_account_page_init (MdAccountPage *self)
   self->keyring_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->password = md_password_guard_new (GTK_EDITABLE (self->password_row));
   show_security_note (self);
   show_missing (self, TRUE, TRUE);
 
@@ -908,7 +912,7 @@ md_account_page_dup_account (MdAccountPage *self)
   g_return_val_if_fail (MD_IS_ACCOUNT_PAGE (self), NULL);
 
   account = new_account (self);
-  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  password = md_password_guard_get_text (self->password);
   if (!is_empty (password))
     md_account_set_password (account, password);
 
