@@ -10,6 +10,7 @@
 
 import base64
 import json
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Context:
     canary_file: str
     wrong_password: str
     wrong_file: str
+    save_dir: str = None          # where each run's output is kept (save_run)
 
 
 @dataclass
@@ -99,6 +101,18 @@ def run_cli(ctx, case):
     except OSError as e:
         run.stderr = f"could not start: {e}"
     return run
+
+
+def save_run(save_dir, name, run, fmt):
+    """Keeps what the CLI wrote, for the secrets sweep (tests/secrets): its
+    stdout (the report, as NAME.json, .txt or .html) and its stderr."""
+    if not save_dir:
+        return
+    base = os.path.join(save_dir, re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-")[:90])
+    suffix = {"json": "json", "text": "txt"}.get(fmt, fmt)
+    for path, text in ((f"{base}.{suffix}", run.stdout), (f"{base}.{suffix}.stderr", run.stderr)):
+        with open(path, "w") as f:
+            f.write(text or "")
 
 
 def decode(data):
@@ -274,6 +288,7 @@ def run_case(tap, ctx, case):
         tap.point(case.name, [f"peer {case.peer} did not start"])
         return
     run = run_cli(ctx, case)
+    save_run(ctx.save_dir, f"{tap.count + 1:03d}-{case.name}", run, case.fmt)
     expect = Expect(run)
     if case.fmt == "json":
         expect.contract()

@@ -74,6 +74,7 @@ class Context:
     wrong_password: str
     wrong_file: str
     postfix_log: str
+    save_dir: str = None          # where each run's output is kept (cases.save_run)
 
 
 @dataclass
@@ -148,6 +149,8 @@ def run_fault(tap, ctx, fault):
                   guarded(fault.oracle, ctx))
         json_run = run_cli(ctx, fault, "json")
         text_run = run_cli(ctx, fault, "text")
+    for run, fmt in ((json_run, "json"), (text_run, "text")):
+        cases.save_run(ctx.save_dir, f"{tap.count:03d}-{fault.title}", run, fmt)
     raw = cases.Expect(json_run)
     parse_report(raw)
     if json_run.report is not None:

@@ -263,6 +263,12 @@ def certtool_verdict(pki, cert, hostname=None):
     return (out.stdout + out.stderr).strip()
 
 
+def fresh_dir(path):
+    """An empty directory at path: what an earlier run kept there is gone."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+
+
 SKIP_LINE = "1..0 # SKIP needs root for a network namespace"
 
 

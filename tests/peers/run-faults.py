@@ -4,7 +4,8 @@
 # Copyright 2026 The Mail Doctor authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: run-faults.py --cli PATH/TO/mail-doctor-cli [--catalogue FILE] [--keep]
+# Usage: run-faults.py --cli PATH/TO/mail-doctor-cli [--catalogue FILE] [--save-dir DIR]
+#                     [--keep]
 #
 # Creates a private network namespace and stages in it, with real peers, each
 # fault that makes a mail server answer 421 or refuse mail (fault_cases.py):
@@ -170,6 +171,9 @@ def parse_args(argv):
     parser.add_argument("--cli", required=True, help="the mail-doctor-cli binary")
     parser.add_argument("--catalogue", default=os.path.join(KB_DIR, "dnsbls.json"),
                         help="the blocklist catalogue whose zones the lab serves")
+    parser.add_argument("--save-dir",
+                        help="keep what the CLI wrote (stdout, stderr) here, for the "
+                             "secrets sweep; emptied first")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (PKI, configs, logs)")
     return parser.parse_args(argv)
@@ -187,7 +191,8 @@ def stage_and_run(args, tap, lab, ns, workdir, state):
     ctx = fault_cases.Context(ns=ns, cli=os.path.abspath(args.cli), pki=pki, ports=ports,
                               canary=CANARY, wrong_password=WRONG_PASSWORD,
                               wrong_file=wrong_file,
-                              postfix_log=state["postfix"].log_path)
+                              postfix_log=state["postfix"].log_path,
+                              save_dir=args.save_dir)
     fault_cases.run_all(tap, ctx)
 
 
@@ -219,6 +224,8 @@ def setup(ns):
 
 def main(argv):
     args = parse_args(argv)
+    if args.save_dir:
+        peerlab.fresh_dir(args.save_dir)
     return peerlab.main_in_namespace("md-faults", args.keep, setup,
                                      lambda ns, workdir: run(args, ns, workdir))
 

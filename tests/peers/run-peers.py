@@ -4,7 +4,7 @@
 # Copyright 2026 The Mail Doctor authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: run-peers.py --cli PATH/TO/mail-doctor-cli [--keep]
+# Usage: run-peers.py --cli PATH/TO/mail-doctor-cli [--save-dir DIR] [--keep]
 #
 # Creates a private network namespace, starts Postfix's smtp-sink, aiosmtpd
 # (aio_peer.py) and gnutls-serv in it with a PKI made by certtool, checks each
@@ -122,6 +122,9 @@ def check_pki(tap, pki):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Mail Doctor real-peer tests")
     parser.add_argument("--cli", required=True, help="the mail-doctor-cli binary")
+    parser.add_argument("--save-dir",
+                        help="keep what the CLI wrote (stdout, stderr) here, for the "
+                             "secrets sweep; emptied first")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (PKI, peer logs)")
     return parser.parse_args(argv)
@@ -142,7 +145,8 @@ def run(args, ns, workdir):
         oracles.run_all(tap, env)
         ctx = cases.Context(ns=ns, cli=os.path.abspath(args.cli), pki=pki,
                             ports=ports, canary=CANARY, canary_file=canary_file,
-                            wrong_password=WRONG_PASSWORD, wrong_file=wrong_file)
+                            wrong_password=WRONG_PASSWORD, wrong_file=wrong_file,
+                            save_dir=args.save_dir)
         cases.run_all(tap, ctx)
     except Exception:
         # Report the harness's own bug as a failed point, then still tear down
@@ -160,6 +164,8 @@ def setup(ns):
 
 def main(argv):
     args = parse_args(argv)
+    if args.save_dir:
+        peerlab.fresh_dir(args.save_dir)
     return peerlab.main_in_namespace("md-peers", args.keep, setup,
                                      lambda ns, workdir: run(args, ns, workdir))
 
