@@ -19,12 +19,15 @@
 typedef enum
 {
   STEP_SEND,
+  STEP_SEND_RAW,
   STEP_EXPECT,
   STEP_SLEEP,
   STEP_DRIP,
   STEP_START_TLS,
   STEP_CLOSE,
   STEP_RESET,
+  STEP_CLOSE_NOTIFY,
+  STEP_HALF_CLOSE,
   STEP_DRAIN,
   STEP_SERVE,
 } StepKind;
@@ -167,6 +170,19 @@ md_test_script_send (MdTestScript *self,
   script_add (self, STEP_SEND)->bytes = g_bytes_new (data, len < 0 ? strlen (data) : (gsize) len);
 }
 
+/* Sends bytes on the socket itself, under TLS if it is on: what a broken
+ * middlebox or a server that loses its TLS state puts on the wire. */
+void
+md_test_script_send_raw (MdTestScript *self,
+                         const void   *data,
+                         gsize         len)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (data != NULL);
+
+  script_add (self, STEP_SEND_RAW)->bytes = g_bytes_new (data, len);
+}
+
 /* Reads one line from the client (recorded) and goes on, whatever it is. */
 void
 md_test_script_expect (MdTestScript *self)
@@ -228,6 +244,27 @@ md_test_script_reset (MdTestScript *self)
   g_return_if_fail (self != NULL);
 
   script_add (self, STEP_RESET);
+}
+
+/* Closes the stream as a polite peer would: over TLS that sends the
+ * close_notify alert first, so the client sees a clean TLS end (not a
+ * truncation) wherever the script stands. */
+void
+md_test_script_close_notify (MdTestScript *self)
+{
+  g_return_if_fail (self != NULL);
+
+  script_add (self, STEP_CLOSE_NOTIFY);
+}
+
+/* Shuts down the sending side only (the client reads EOF) and goes on with
+ * the next step, so the socket stays open and still reads. */
+void
+md_test_script_half_close (MdTestScript *self)
+{
+  g_return_if_fail (self != NULL);
+
+  script_add (self, STEP_HALF_CLOSE);
 }
 
 /* Records what the client still sends, without answering, until it closes
@@ -444,6 +481,19 @@ on_written (GObject      *source,
     self->on_written (self);
 }
 
+static void
+connection_write_to (Connection     *self,
+                     GIOStream      *stream,
+                     const void     *data,
+                     gsize           len,
+                     ConnectionFunc  next)
+{
+  self->on_written = next;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   data, len, G_PRIORITY_DEFAULT,
+                                   self->cancellable, on_written, self);
+}
+
 /* @data must stay valid until @next runs: it is script data or self->reply. */
 static void
 connection_write (Connection     *self,
@@ -451,10 +501,7 @@ connection_write (Connection     *self,
                   gsize           len,
                   ConnectionFunc  next)
 {
-  self->on_written = next;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
-                                   data, len, G_PRIORITY_DEFAULT,
-                                   self->cancellable, on_written, self);
+  connection_write_to (self, self->stream, data, len, next);
 }
 
 /* Sends one reply line of a serve step, ended as the step says. */
@@ -576,6 +623,34 @@ connection_reset (Connection *self)
   g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER,
                                &linger, sizeof linger), ==, 0);
   connection_end (self);
+}
+
+static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Connection *self = user_data;
+
+  g_assert (G_IS_IO_STREAM (source));
+
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  connection_end (self);
+}
+
+static void
+connection_close_notify (Connection *self)
+{
+  g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, self->cancellable, on_closed, self);
+}
+
+static void
+connection_half_close (Connection *self)
+{
+  GSocket *socket = g_socket_connection_get_socket (self->socket_connection);
+
+  g_assert_true (g_socket_shutdown (socket, FALSE, TRUE, NULL));
+  connection_next_step (self);
 }
 
 static void
@@ -827,6 +902,12 @@ connection_run (Connection *self)
                         g_bytes_get_size (step->bytes), connection_next_step);
       break;
 
+    case STEP_SEND_RAW:
+      connection_write_to (self, G_IO_STREAM (self->socket_connection),
+                           g_bytes_get_data (step->bytes, NULL),
+                           g_bytes_get_size (step->bytes), connection_next_step);
+      break;
+
     case STEP_EXPECT:
       connection_read_line (self, on_expect_line);
       break;
@@ -849,6 +930,14 @@ connection_run (Connection *self)
 
     case STEP_RESET:
       connection_reset (self);
+      break;
+
+    case STEP_CLOSE_NOTIFY:
+      connection_close_notify (self);
+      break;
+
+    case STEP_HALF_CLOSE:
+      connection_half_close (self);
       break;
 
     case STEP_DRAIN:
@@ -948,6 +1037,43 @@ peer_thread (gpointer data)
   return NULL;
 }
 
+static MdTestPeer *
+peer_new (MdTestScript  *script,
+          GSocketFamily  family)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  MdTestPeer *self;
+
+  /* Not every machine has ::1 (a container may have IPv6 off): tell the
+   * caller, which skips, rather than fail. */
+  if (!g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error))
+    {
+      g_assert_true (family == G_SOCKET_FAMILY_IPV6);
+      md_test_script_free (script);
+      return NULL;
+    }
+
+  self = g_new0 (MdTestPeer, 1);
+  self->script = script;
+  self->listener = g_steal_pointer (&listener);
+  self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_new ();
+  self->connections = g_ptr_array_new ();
+  self->records = g_ptr_array_new_with_free_func (record_free);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+
+  self->thread = g_thread_new ("md-test-peer", peer_thread, self);
+  return self;
+}
+
 /**
  * md_test_peer_new:
  * @script: (transfer full): what to do on each connection
@@ -959,31 +1085,26 @@ peer_thread (gpointer data)
 MdTestPeer *
 md_test_peer_new (MdTestScript *script)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GError) error = NULL;
-  MdTestPeer *self;
-
   g_return_val_if_fail (script != NULL, NULL);
 
-  self = g_new0 (MdTestPeer, 1);
-  self->script = script;
-  self->listener = g_socket_listener_new ();
-  self->cancellable = g_cancellable_new ();
-  self->context = g_main_context_new ();
-  self->connections = g_ptr_array_new ();
-  self->records = g_ptr_array_new_with_free_func (record_free);
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
+  return peer_new (script, G_SOCKET_FAMILY_IPV4);
+}
 
-  g_socket_listener_add_address (self->listener, address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
-  g_assert_no_error (error);
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+/**
+ * md_test_peer_new_ipv6:
+ * @script: (transfer full): what to do on each connection
+ *
+ * Starts a peer on ::1 only, for an IPv6-only server.
+ *
+ * Returns: (transfer full) (nullable): the running peer, or %NULL when the
+ *   machine has no IPv6 loopback (@script is freed then)
+ */
+MdTestPeer *
+md_test_peer_new_ipv6 (MdTestScript *script)
+{
+  g_return_val_if_fail (script != NULL, NULL);
 
-  self->thread = g_thread_new ("md-test-peer", peer_thread, self);
-  return self;
+  return peer_new (script, G_SOCKET_FAMILY_IPV6);
 }
 
 guint16

@@ -28,6 +28,9 @@ void          md_test_script_free            (MdTestScript    *self);
 void          md_test_script_send            (MdTestScript    *self,
                                               const char      *data,
                                               gssize           len);
+void          md_test_script_send_raw        (MdTestScript    *self,
+                                              const void      *data,
+                                              gsize            len);
 void          md_test_script_expect          (MdTestScript    *self);
 void          md_test_script_sleep           (MdTestScript    *self,
                                               guint            ms);
@@ -38,6 +41,8 @@ void          md_test_script_start_tls       (MdTestScript    *self,
                                               GTlsCertificate *certificate);
 void          md_test_script_close           (MdTestScript    *self);
 void          md_test_script_reset           (MdTestScript    *self);
+void          md_test_script_close_notify    (MdTestScript    *self);
+void          md_test_script_half_close      (MdTestScript    *self);
 void          md_test_script_drain           (MdTestScript    *self,
                                               guint            ms);
 void          md_test_script_hold            (MdTestScript    *self);
@@ -53,6 +58,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MdTestScript, md_test_script_free)
 typedef struct _MdTestPeer MdTestPeer;
 
 MdTestPeer   *md_test_peer_new               (MdTestScript    *script);
+MdTestPeer   *md_test_peer_new_ipv6          (MdTestScript    *script);
 guint16       md_test_peer_get_port          (MdTestPeer      *self);
 guint         md_test_peer_get_n_connections (MdTestPeer      *self);
 void          md_test_peer_wait_done         (MdTestPeer      *self,

@@ -398,6 +398,228 @@ scenario_bare_cr (MdTestScript    *s,
   md_test_script_serve (s, "\r\n");
 }
 
+
+/* Servers that go away at the worst moment, or that dribble: each stage of
+ * the session once, the way real peers (firewalls, overloaded or broken
+ * servers, middleboxes) do it. */
+
+/* The EHLO reply over TLS stops half way, with a clean TLS close: no
+ * truncation error to hide behind, just a reply that never ends. */
+static void
+scenario_tls_close_mid_ehlo (MdTestScript    *s,
+                             GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send (s, "250-mx.test.example\r\n250-SIZE 10240000\r\n", -1);
+  md_test_script_close_notify (s);
+}
+
+/* Fixed bytes that look random: a test must fail the same way each run. */
+static GBytes *
+noise (gsize len)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20260101);
+  guint8 *data = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = g_rand_int_range (rand, 0, 256);
+
+  return g_bytes_new_take (data, len);
+}
+
+/* After the handshake, bytes that are no TLS record at all, written under
+ * the TLS layer: the client's TLS must refuse them. */
+static void
+scenario_tls_raw_garbage (MdTestScript    *s,
+                          GTlsCertificate *certificate)
+{
+  g_autoptr(GBytes) bytes = noise (512);
+
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send_raw (s, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  md_test_script_drain (s, QUIT_WINDOW_MS);
+}
+
+/* Random bytes inside well-formed TLS records, instead of the EHLO reply. */
+static void
+scenario_tls_noise_reply (MdTestScript    *s,
+                          GTlsCertificate *certificate)
+{
+  g_autoptr(GBytes) bytes = noise (4096);
+
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send (s, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  md_test_script_drain (s, QUIT_WINDOW_MS);
+}
+
+/* The pause lets the client finish connecting and wait for the greeting:
+ * a reset at once could land while it still connects, and fail that. */
+static void
+scenario_reset_greeting (MdTestScript    *s,
+                         GTlsCertificate *certificate)
+{
+  md_test_script_sleep (s, 100);
+  md_test_script_reset (s);
+}
+
+static void
+scenario_reset_ehlo (MdTestScript    *s,
+                     GTlsCertificate *certificate)
+{
+  md_test_script_send (s, GREETING, -1);
+  md_test_script_expect (s);
+  md_test_script_reset (s);
+}
+
+static void
+scenario_reset_starttls (MdTestScript    *s,
+                         GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_reset (s);
+}
+
+/* The pause lets the ClientHello arrive, so the reset lands while the
+ * client waits for the ServerHello. */
+static void
+scenario_reset_handshake (MdTestScript    *s,
+                          GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_sleep (s, 100);
+  md_test_script_reset (s);
+}
+
+static void
+scenario_reset_auth (MdTestScript    *s,
+                     GTlsCertificate *certificate)
+{
+  script_tls_session (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_reset (s);
+}
+
+/* Everything worked; only the goodbye is cut. */
+static void
+scenario_reset_quit (MdTestScript    *s,
+                     GTlsCertificate *certificate)
+{
+  script_tls_session (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send (s, "235 2.7.0 Authentication successful\r\n", -1);
+  md_test_script_expect (s);
+  md_test_script_reset (s);
+}
+
+/* A byte every 200 ms: the reply would take seconds, longer than the
+ * tests' step deadline. */
+#define DRIP_MS 200
+
+static void
+scenario_drip_ehlo (MdTestScript    *s,
+                    GTlsCertificate *certificate)
+{
+  md_test_script_send (s, GREETING, -1);
+  md_test_script_expect (s);
+  md_test_script_drip (s, EHLO_NO_STARTTLS, DRIP_MS);
+  md_test_script_serve (s, "\r\n");
+}
+
+static void
+scenario_drip_tls_ehlo (MdTestScript    *s,
+                        GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_drip (s, EHLO_AFTER_TLS, DRIP_MS);
+  md_test_script_serve (s, "\r\n");
+}
+
+/* Accepts, then says nothing more ever (FIN), while still reading. */
+static void
+scenario_half_close (MdTestScript    *s,
+                     GTlsCertificate *certificate)
+{
+  md_test_script_half_close (s);
+  md_test_script_hold (s);
+}
+
+/* AUTH over TLS, with only the mechanism the scenario offers. */
+static void
+script_auth_session (MdTestScript    *s,
+                     GTlsCertificate *certificate,
+                     const char      *mechanism)
+{
+  g_autofree char *ehlo = g_strdup_printf ("250-mx.test.example\r\n250 AUTH %s\r\n", mechanism);
+
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 2.0.0 Ready to start TLS\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send (s, ehlo, -1);
+  md_test_script_expect (s);
+}
+
+/* CRAM-MD5 decodes the challenge: one that is no base64 must still give a
+ * bounded answer (any), and the server's verdict then counts. */
+static void
+scenario_auth_garbage (MdTestScript    *s,
+                       GTlsCertificate *certificate)
+{
+  script_auth_session (s, certificate, "CRAM-MD5");
+  md_test_script_send (s, "334 %%% not base64 at all \xff\xfe !!!\r\n", -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, "535 5.7.8 Error: authentication failed\r\n", -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+/* A 334 with no text at all, where a challenge must be. */
+static void
+scenario_auth_bare_334 (MdTestScript    *s,
+                        GTlsCertificate *certificate)
+{
+  script_auth_session (s, certificate, "CRAM-MD5");
+  md_test_script_send (s, "334\r\n", -1);
+  md_test_script_expect (s);
+  md_test_script_send (s, "535 5.7.8 Error: authentication failed\r\n", -1);
+  md_test_script_serve (s, "\r\n");
+}
+
+/* Asks for more, forever: far more rounds than any mechanism needs. */
+#define AUTH_LOOP_ROUNDS 50
+
+static void
+scenario_auth_loop (MdTestScript    *s,
+                    GTlsCertificate *certificate)
+{
+  script_auth_session (s, certificate, "LOGIN");
+  for (guint i = 0; i < AUTH_LOOP_ROUNDS; i++)
+    {
+      md_test_script_send (s, "334 UGFzc3dvcmQ6\r\n", -1);
+      md_test_script_expect (s);
+    }
+  md_test_script_hold (s);
+}
+
 static const struct
 {
   const char   *name;
@@ -440,6 +662,21 @@ static const struct
   { "code-negative", scenario_code_negative, FALSE },
   { "ehlo-421-mid", scenario_ehlo_421_mid, FALSE },
   { "bare-cr", scenario_bare_cr, FALSE },
+  { "tls-close-mid-ehlo", scenario_tls_close_mid_ehlo, TRUE },
+  { "tls-raw-garbage", scenario_tls_raw_garbage, TRUE },
+  { "tls-noise-reply", scenario_tls_noise_reply, TRUE },
+  { "reset-greeting", scenario_reset_greeting, FALSE },
+  { "reset-ehlo", scenario_reset_ehlo, FALSE },
+  { "reset-starttls", scenario_reset_starttls, FALSE },
+  { "reset-handshake", scenario_reset_handshake, FALSE },
+  { "reset-auth", scenario_reset_auth, TRUE },
+  { "reset-quit", scenario_reset_quit, TRUE },
+  { "drip-ehlo", scenario_drip_ehlo, FALSE },
+  { "drip-tls-ehlo", scenario_drip_tls_ehlo, TRUE },
+  { "half-close", scenario_half_close, FALSE },
+  { "auth-garbage", scenario_auth_garbage, TRUE },
+  { "auth-bare-334", scenario_auth_bare_334, TRUE },
+  { "auth-loop", scenario_auth_loop, TRUE },
 };
 
 /**

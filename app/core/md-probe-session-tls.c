@@ -40,6 +40,28 @@ format_time (GDateTime *time)
   return time != NULL ? g_date_time_format_iso8601 (time) : NULL;
 }
 
+/* A certificate may carry thousands of names (a hostile server's, or a
+ * shared host's): the report shows the first few and a count, so its size
+ * does not grow with what the server chose to send. */
+#define MAX_SHOWN_NAMES 20
+
+static char *
+format_names (const char * const *names)
+{
+  guint n = g_strv_length ((GStrv) names);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n && i < MAX_SHOWN_NAMES; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", names[i]);
+
+  if (n > MAX_SHOWN_NAMES)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", and %u more name",
+                                               ", and %u more names", n - MAX_SHOWN_NAMES),
+                            n - MAX_SHOWN_NAMES);
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 set_certificate_evidence (MdCheck         *check,
                           const MdTlsInfo *info)
@@ -57,7 +79,7 @@ set_certificate_evidence (MdCheck         *check,
   leaf = g_ptr_array_index (info->chain, 0);
   not_before = format_time (leaf->not_before);
   not_after = format_time (leaf->not_after);
-  names = leaf->names != NULL ? g_strjoinv (", ", leaf->names) : NULL;
+  names = leaf->names != NULL ? format_names ((const char * const *) leaf->names) : NULL;
   length = g_strdup_printf ("%u", info->chain->len);
 
   md_check_set_evidence (check, "subject", leaf->subject);

@@ -9,9 +9,13 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <json-glib/json-glib.h>
 
+#include "md-diagnosis.h"
 #include "md-test-peer.h"
+#include "md-test-resolver.h"
 #include "md-test-utils.h"
 
 #define CANARY          "Canary-Pa55-ZQXJ"
@@ -172,8 +176,13 @@ test_peer_scenarios (gconstpointer data)
   static const char * const plain[] = {
     "greet421", "greet421-ml", "silent", "slowloris", "close-mid-reply", "overlong", "nul",
     "bare-lf", "mixed-codes", "ehlo421", "starttls-454", "starttls-421", "starttls-missing",
+    "reset-greeting", "reset-ehlo", "reset-starttls", "reset-handshake", "drip-ehlo", "half-close",
   };
-  static const char * const with_tls[] = { "starttls-inject", "starttls-ok", "tls-auth421" };
+  static const char * const with_tls[] = {
+    "starttls-inject", "starttls-ok", "tls-auth421", "tls-close-mid-ehlo", "tls-raw-garbage",
+    "tls-noise-reply", "reset-auth", "reset-quit", "drip-tls-ehlo", "auth-garbage", "auth-bare-334",
+    "auth-loop",
+  };
   const Context *ctx = data;
 
   for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
@@ -705,10 +714,11 @@ write_password_file (const char *password)
 
 /* Runs an authenticated check as alice with @password from a file. */
 static CliRun *
-cli_run_auth (const Context *ctx,
-              MdTestPeer    *peer,
-              const char    *security,
-              const char    *password)
+cli_run_auth_timeout (const Context *ctx,
+                      MdTestPeer    *peer,
+                      const char    *security,
+                      const char    *password,
+                      guint          timeout_s)
 {
   g_autofree char *file = write_password_file (password);
   const char *ca_file = ctx->pki ? md_test_pki_get_ca_file (ctx->pki) : NULL;
@@ -716,10 +726,19 @@ cli_run_auth (const Context *ctx,
     "--user", MD_TEST_PEER_USER, "--password-file", file,
     ca_file ? "--ca-file" : NULL, ca_file, NULL
   };
-  CliRun *run = cli_run (ctx, peer, security, 10, extra);
+  CliRun *run = cli_run (ctx, peer, security, timeout_s, extra);
 
   g_unlink (file);
   return run;
+}
+
+static CliRun *
+cli_run_auth (const Context *ctx,
+              MdTestPeer    *peer,
+              const char    *security,
+              const char    *password)
+{
+  return cli_run_auth_timeout (ctx, peer, security, password, 10);
 }
 
 static void
@@ -1145,6 +1164,551 @@ test_cli_misbehaving (gconstpointer data)
     }
 }
 
+/* A summary a user can read: no raw GLib or GnuTLS error text. The detail
+ * is the technical text by design (DESIGN.md: MdCheck), so it may. */
+static void
+assert_plain_words (CliRun     *run,
+                    const char *id)
+{
+  static const char * const raw[] = {
+    "GnuTLS", "gnutls", "TLS socket", "by peer", "errno", "Error reading", "Error writing",
+    "Error performing", "packet", "g_", "GError",
+  };
+  JsonObject *check = cli_get_check (run, id);
+  const char *summary = json_object_get_string_member_with_default (check, "summary", NULL);
+  const char *detail = json_object_get_string_member_with_default (check, "detail", NULL);
+
+  g_test_message ("%s: %s / %s", id, summary, detail);
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (strlen (summary), >, 10);
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    g_assert_null (strstr (summary, raw[i]));
+}
+
+static void
+assert_summary_contains (CliRun     *run,
+                                  const char *id,
+                                  const char *needle)
+{
+  JsonObject *check = cli_get_check (run, id);
+  const char *summary = json_object_get_string_member_with_default (check, "summary", NULL);
+
+  g_assert_nonnull (summary);
+  g_assert_nonnull (strstr (summary, needle));
+}
+
+/* Servers that break off or dribble at each stage, and TLS and AUTH gone
+ * wrong: each must end in time on the step where it went wrong, with
+ * plain words, a short error kind, and the run carrying on past it. */
+static const struct
+{
+  const char *scenario;
+  const char *security;
+  gboolean    auth;      /* signs in, with the PKI's CA trusted */
+  guint       timeout_s;
+  const char *check;
+  const char *status;
+  const char *error;     /* its "error" evidence, or NULL for none wanted */
+} broken[] = {
+  { "tls-close-mid-ehlo", "starttls", TRUE, 10, "smtp.ehlo", "fail", "closed" },
+  { "tls-raw-garbage", "starttls", TRUE, 10, "smtp.ehlo", "fail", "tls" },
+  { "tls-noise-reply", "starttls", TRUE, 10, "smtp.ehlo", "fail", "protocol" },
+  { "reset-greeting", "auto", FALSE, 10, "smtp.greeting", "fail", "closed" },
+  { "reset-ehlo", "auto", FALSE, 10, "smtp.ehlo", "fail", "closed" },
+  { "reset-starttls", "starttls", TRUE, 10, "tls.handshake", "fail", "closed" },
+  { "reset-handshake", "starttls", TRUE, 10, "tls.handshake", "fail", NULL },
+  { "reset-auth", "starttls", TRUE, 10, "smtp.auth", "fail", "closed" },
+  { "reset-quit", "starttls", TRUE, 10, "smtp.auth", "pass", NULL },
+  { "drip-ehlo", "none", FALSE, 2, "smtp.ehlo", "fail", "timeout" },
+  { "drip-tls-ehlo", "starttls", TRUE, 2, "smtp.ehlo", "fail", "timeout" },
+  { "half-close", "auto", FALSE, 10, "smtp.greeting", "fail", "closed" },
+  { "auth-garbage", "starttls", TRUE, 10, "smtp.auth", "fail", NULL },
+  { "auth-bare-334", "starttls", TRUE, 10, "smtp.auth", "fail", NULL },
+  { "auth-loop", "starttls", TRUE, 10, "smtp.auth", "fail", NULL },
+};
+
+/* A server that asks for more forever: the client stops after a few
+ * rounds, and says so. */
+static void
+test_cli_auth_loop (gconstpointer data)
+{
+  const Context *ctx = data;
+  g_autoptr(MdTestPeer) peer = NULL;
+  g_autoptr(CliRun) run = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!need_cli (ctx) || !need_pki (ctx))
+    return;
+
+  peer = start_peer (ctx, "auth-loop", CANARY);
+  run = cli_run_auth (ctx, peer, "starttls", CANARY);
+
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_cmpstr (cli_status (run, "smtp.auth"), ==, "fail");
+  g_assert_cmpstr (cli_evidence (run, "smtp.auth", "code"), ==, "334");
+  g_assert_cmpstr (cli_evidence (run, "smtp.auth", "reason"), ==, "endless-challenge");
+  assert_summary_contains (run, "smtp.auth", "stopped");
+  assert_secret_kept (run, peer, CANARY);
+
+  /* EHLO, STARTTLS, EHLO, then AUTH LOGIN with at most a few answers and
+   * maybe a QUIT: far fewer than the 50 rounds the peer would take. */
+  lines = md_test_peer_dup_lines (peer);
+  g_assert_cmpuint (g_strv_length (lines), <=, 10);
+}
+
+static void
+test_cli_broken (gconstpointer data)
+{
+  const Context *ctx = data;
+
+  if (!need_cli (ctx) || !need_pki (ctx))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr(MdTestPeer) peer = start_peer (ctx, broken[i].scenario, CANARY);
+      g_autoptr(CliRun) run = NULL;
+      const char *status;
+
+      if (broken[i].auth)
+        run = cli_run_auth_timeout (ctx, peer, broken[i].security, CANARY, broken[i].timeout_s);
+      else
+        run = cli_run (ctx, peer, broken[i].security, broken[i].timeout_s, NULL);
+
+      status = cli_status (run, broken[i].check);
+      g_test_message ("%s: exit %d after %" G_GINT64_FORMAT " ms, %s %s (%s)",
+                      broken[i].scenario, run->status, run->elapsed_ms, broken[i].check,
+                      status, cli_evidence (run, broken[i].check, "error"));
+      g_assert_cmpint (run->status, >=, 0);
+      g_assert_cmpint (run->status, <=, 1);
+      g_assert_cmpint (run->elapsed_ms, <, (broken[i].timeout_s + 2) * 1000);
+      g_assert_cmpstr (status, ==, broken[i].status);
+      if (broken[i].error != NULL)
+        g_assert_cmpstr (cli_evidence (run, broken[i].check, "error"), ==, broken[i].error);
+      assert_plain_words (run, broken[i].check);
+      g_assert_false (has_control_chars (run->err));
+      if (broken[i].auth)
+        assert_secret_kept (run, peer, CANARY);
+    }
+}
+
+
+/* Huge certificates, made with GnuTLS here: certtool would need a template
+ * of thousands of lines per certificate and a process for each. */
+
+/* DER length octets (X.690 8.1.3), short or long form. */
+static void
+der_append_length (GByteArray *der,
+                   gsize       len)
+{
+  guint8 bytes[sizeof (gsize)];
+  guint n = 0;
+
+  if (len < 0x80)
+    {
+      guint8 byte = len;
+
+      g_byte_array_append (der, &byte, 1);
+      return;
+    }
+
+  for (; len > 0; len >>= 8)
+    bytes[sizeof bytes - ++n] = len & 0xff;
+  g_byte_array_append (der, (guint8[]) { 0x80 | n }, 1);
+  g_byte_array_append (der, bytes + sizeof bytes - n, n);
+}
+
+static void
+der_append (GByteArray   *der,
+            guint8        tag,
+            const guint8 *data,
+            gsize         len)
+{
+  g_byte_array_append (der, &tag, 1);
+  der_append_length (der, len);
+  g_byte_array_append (der, data, len);
+}
+
+/* The subjectAltName extension, encoded here in one pass: GnuTLS's
+ * GNUTLS_FSAN_APPEND re-encodes the whole list for each name added, which
+ * takes minutes for thousands. Names of about 30 bytes: a few thousand
+ * make a certificate of 100 kB. */
+static void
+set_alt_names (gnutls_x509_crt_t crt,
+               const char       *prefix,
+               guint             n_names,
+               gboolean          server)
+{
+  static const guint8 loopback[] = { 127, 0, 0, 1 };
+  g_autoptr(GByteArray) names = g_byte_array_new ();
+  g_autoptr(GByteArray) der = g_byte_array_new ();
+  g_autofree char *cn_part = g_ascii_strdown (prefix, -1);
+
+  g_strdelimit (cn_part, " ", '-');
+  if (server)
+    {
+      der_append (names, 0x82, (const guint8 *) "mx.test.example", 15);
+      der_append (names, 0x82, (const guint8 *) "localhost", 9);
+      der_append (names, 0x87, loopback, sizeof loopback);
+    }
+  for (guint i = 0; i < n_names; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%05u.filler.test.example", cn_part, i);
+
+      der_append (names, 0x82, (const guint8 *) name, strlen (name));
+    }
+  if (names->len == 0)
+    return;
+
+  der_append (der, 0x30, names->data, names->len);
+  g_assert_cmpint (gnutls_x509_crt_set_extension_by_oid (crt, GNUTLS_X509EXT_OID_SAN,
+                                                         der->data, der->len, 0),
+                   ==, GNUTLS_E_SUCCESS);
+}
+
+/* One certificate signed by @issuer (itself when NULL), as PEM. All share
+ * @key: only the chain's shape and size matter here. */
+static char *
+make_cert (gnutls_x509_privkey_t  key,
+           const char            *cn,
+           gboolean               ca,
+           guint                  n_names,
+           gnutls_x509_crt_t      issuer,
+           gnutls_x509_crt_t     *out)
+{
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t pem = { NULL, 0 };
+  time_t now = time (NULL);
+  guint8 serial[8];
+  char *text;
+
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, GNUTLS_E_SUCCESS);
+  for (guint i = 0; i < sizeof serial; i++)
+    serial[i] = g_random_int_range (1, 128);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
+  gnutls_x509_crt_set_activation_time (crt, now - 3600);
+  gnutls_x509_crt_set_expiration_time (crt, now + 24 * 3600);
+  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
+                                                  strlen (cn)), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, GNUTLS_E_SUCCESS);
+  gnutls_x509_crt_set_basic_constraints (crt, ca, -1);
+  gnutls_x509_crt_set_key_usage (crt, ca ? GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN
+                                         : GNUTLS_KEY_DIGITAL_SIGNATURE);
+  if (!ca)
+    gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
+  set_alt_names (crt, cn, n_names, !ca);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, issuer ? issuer : crt, key, GNUTLS_DIG_SHA256, 0),
+                   ==, GNUTLS_E_SUCCESS);
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &pem), ==, GNUTLS_E_SUCCESS);
+  text = g_strndup ((const char *) pem.data, pem.size);
+  gnutls_free (pem.data);
+  *out = crt;
+  return text;
+}
+
+/* A server certificate with @leaf_names extra names, under @n_intermediates
+ * CAs of @ca_names names each, under a root written to @ca_file. */
+static GTlsCertificate *
+make_huge_certificate (const char *ca_file,
+                       guint       leaf_names,
+                       guint       n_intermediates,
+                       guint       ca_names,
+                       gsize      *chain_size)
+{
+  g_autoptr(GString) chain = g_string_new (NULL);
+  g_autoptr(GPtrArray) pems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) crts = g_ptr_array_new_with_free_func ((GDestroyNotify) gnutls_x509_crt_deinit);
+  g_autoptr(GError) error = NULL;
+  gnutls_x509_privkey_t key = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t key_pem = { NULL, 0 };
+  GTlsCertificate *certificate;
+  guint depth = 0;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, GNUTLS_E_SUCCESS);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1),
+                                                 0), ==, GNUTLS_E_SUCCESS);
+
+  /* Root first, each CA signing the next, the leaf last; then sent the
+   * other way round, leaf first, as a server does. */
+  g_ptr_array_add (pems, make_cert (key, "Huge Test Root", TRUE, 0, NULL, &crt));
+  g_ptr_array_add (crts, crt);
+  g_assert_true (g_file_set_contents (ca_file, g_ptr_array_index (pems, 0), -1, NULL));
+  for (guint i = 0; i < n_intermediates; i++)
+    {
+      g_autofree char *cn = g_strdup_printf ("Huge Test CA %u", i);
+
+      g_ptr_array_add (pems, make_cert (key, cn, TRUE, ca_names, crt, &crt));
+      g_ptr_array_add (crts, crt);
+    }
+  g_ptr_array_add (pems, make_cert (key, "mx.test.example", FALSE, leaf_names, crt, &crt));
+  g_ptr_array_add (crts, crt);
+
+  for (guint i = pems->len; i > 0; i--)
+    g_string_append (chain, g_ptr_array_index (pems, i - 1));
+  *chain_size = chain->len;
+
+  g_assert_cmpint (gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &key_pem),
+                   ==, GNUTLS_E_SUCCESS);
+  g_string_append_len (chain, (const char *) key_pem.data, key_pem.size);
+  gnutls_free (key_pem.data);
+  gnutls_x509_privkey_deinit (key);
+
+  certificate = g_tls_certificate_new_from_pem (chain->str, chain->len, &error);
+  g_assert_no_error (error);
+
+  /* GLib keeps the chain only when it links up; the peer must send it all. */
+  for (GTlsCertificate *c = certificate; c != NULL; c = g_tls_certificate_get_issuer (c))
+    depth++;
+  g_assert_cmpuint (depth, ==, crts->len);
+  return certificate;
+}
+
+/* Evidence a report shows must stay readable whatever the certificate:
+ * every value well under the size of what the server sent. */
+#define MAX_EVIDENCE_LEN 4096
+
+static void
+assert_evidence_bounded (CliRun     *run,
+                         const char *id)
+{
+  JsonObject *check = cli_get_check (run, id);
+  JsonObject *evidence = json_object_get_object_member (check, "evidence");
+  g_autoptr(GList) members = json_object_get_members (evidence);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *value = json_object_get_string_member_with_default (evidence, l->data, "");
+
+      g_test_message ("%s %s: %zu bytes", id, (const char *) l->data, strlen (value));
+      g_assert_cmpuint (strlen (value), <, MAX_EVIDENCE_LEN);
+    }
+}
+
+static void
+run_huge_certificate (const Context *ctx,
+                      guint          leaf_names,
+                      guint          n_intermediates,
+                      guint          ca_names,
+                      gsize          min_size)
+{
+  g_autofree char *ca_file = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(MdTestPeer) peer = NULL;
+  g_autoptr(CliRun) run = NULL;
+  const char *status;
+  gsize size = 0;
+  gint64 start;
+
+  if (!need_cli (ctx) || !need_pki (ctx))
+    return;
+
+  ca_file = g_build_filename (md_test_pki_get_dir (ctx->pki), "huge-ca.pem", NULL);
+  start = g_get_monotonic_time ();
+  certificate = make_huge_certificate (ca_file, leaf_names, n_intermediates, ca_names, &size);
+  g_test_message ("made %zu bytes of certificates in %" G_GINT64_FORMAT " ms", size,
+                  (g_get_monotonic_time () - start) / G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpuint (size, >=, min_size);
+
+  peer = md_test_peer_new (md_test_script_new_scenario ("starttls-ok", certificate, NULL));
+  run = cli_run (ctx, peer, "starttls", 5,
+                 (const char * const[]) { "--ca-file", ca_file, NULL });
+  g_unlink (ca_file);
+
+  /* Accepted or refused, as the TLS library's limits say; but in time,
+   * in plain words, and with a report of ordinary size. */
+  status = cli_status (run, "tls.handshake");
+  g_test_message ("huge certificate: exit %d after %" G_GINT64_FORMAT " ms, handshake %s, "
+                  "report %zu bytes", run->status, run->elapsed_ms, status, strlen (run->out));
+  g_assert_cmpint (run->status, >=, 0);
+  g_assert_cmpint (run->status, <=, 1);
+  g_assert_cmpint (run->elapsed_ms, <, 7000);
+  g_assert_nonnull (status);
+  assert_plain_words (run, "tls.handshake");
+  assert_evidence_bounded (run, "tls.handshake");
+  if (g_strcmp0 (status, "pass") == 0)
+    {
+      assert_plain_words (run, "tls.certificate");
+      assert_evidence_bounded (run, "tls.certificate");
+    }
+  g_assert_cmpuint (strlen (run->out), <, 64 * 1024);
+}
+
+/* One certificate with thousands of names. */
+static void
+test_cli_huge_san (gconstpointer data)
+{
+  run_huge_certificate (data, 3000, 0, 0, 90 * 1024);
+}
+
+/* A chain of about 1 MB: five CAs of 5000 names each, and the leaf. */
+static void
+test_cli_huge_chain (gconstpointer data)
+{
+  run_huge_certificate (data, 100, 5, 5000, 1000 * 1000);
+}
+
+/* Names that resolve oddly: checked in process, with the fake resolver
+ * (the CLI is another process, which no test may point at a resolver). */
+
+static const MdCheckId not_here[] = {
+  MD_CHECK_NET_PORTS, MD_CHECK_TLS_VERSIONS, MD_CHECK_REP_CLIENT_IP, MD_CHECK_REP_RDNS,
+  MD_CHECK_REP_DNSBL, MD_CHECK_REP_DNSBL_SERVER, MD_CHECK_REP_DNSBL_DOMAIN,
+  MD_CHECK_AUTH_SPF, MD_CHECK_AUTH_DKIM, MD_CHECK_AUTH_DMARC, MD_CHECK_AUTH_MTA_STS,
+};
+
+static MdTestPeer *
+new_plain_peer (gboolean ipv6)
+{
+  MdTestScript *script = md_test_script_new ();
+
+  md_test_script_send (script, "220 mx.test.example ESMTP\r\n", -1);
+  md_test_script_serve (script, "\r\n");
+  return ipv6 ? md_test_peer_new_ipv6 (script) : md_test_peer_new (script);
+}
+
+/* Runs a plain check of @host in process, within a few seconds. */
+static MdDiagnosis *
+diagnose (const char *host,
+          guint16     port)
+{
+  g_autoptr(MdAccount) account = md_account_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  MdDiagnosis *diagnosis;
+  gint64 start = g_get_monotonic_time ();
+
+  md_account_set_host (account, host);
+  md_account_set_port (account, port);
+  md_account_set_security (account, MD_SECURITY_NONE);
+  diagnosis = md_diagnosis_new (account);
+  md_diagnosis_set_timeout_ms (diagnosis, 3000);
+  for (guint i = 0; i < G_N_ELEMENTS (not_here); i++)
+    md_diagnosis_skip_check (diagnosis, not_here[i]);
+
+  md_diagnosis_run_async (diagnosis, NULL, md_test_store_result, &result);
+  md_diagnosis_run_finish (diagnosis, md_test_wait_result (&result, 10000), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+  return diagnosis;
+}
+
+static const char *
+check_evidence (MdDiagnosis *diagnosis,
+                MdCheckId    id,
+                const char  *key)
+{
+  MdCheck *check = md_diagnosis_find_check (diagnosis, id);
+
+  g_assert_nonnull (check);
+  return md_check_get_evidence (check, key);
+}
+
+static void
+assert_check_passed (MdDiagnosis *diagnosis,
+                     MdCheckId    id)
+{
+  MdCheck *check = md_diagnosis_find_check (diagnosis, id);
+
+  g_assert_nonnull (check);
+  g_test_message ("%s: %s", md_check_id_to_string (id), md_check_get_summary (check));
+  g_assert_cmpint (md_check_get_status (check), ==, MD_CHECK_STATUS_PASS);
+}
+
+/* The first two addresses refuse (nothing listens on 127.0.0.2 or .3:
+ * the peer holds 127.0.0.1 only); the third is the server. TEST-NET
+ * addresses would not do: they may be routed (this very machine may sit on
+ * 192.0.2.0/24), or be black holes that cost the whole step deadline. */
+static void
+test_dead_first_addresses (void)
+{
+  g_autoptr(MdTestPeer) peer = new_plain_peer (FALSE);
+  g_autoptr(MdTestResolver) resolver = md_test_resolver_new ();
+  g_autoptr(MdDiagnosis) diagnosis = NULL;
+  const char *attempts;
+
+  md_test_resolver_add_address (resolver, "mx.dead-first.test", "127.0.0.2");
+  md_test_resolver_add_address (resolver, "mx.dead-first.test", "127.0.0.3");
+  md_test_resolver_add_address (resolver, "mx.dead-first.test", "127.0.0.1");
+  md_test_resolver_install (resolver);
+  diagnosis = diagnose ("mx.dead-first.test", md_test_peer_get_port (peer));
+  md_test_resolver_uninstall (resolver);
+
+  assert_check_passed (diagnosis, MD_CHECK_NET_CONNECT);
+  g_assert_cmpstr (check_evidence (diagnosis, MD_CHECK_NET_CONNECT, "address"), ==, "127.0.0.1");
+  attempts = check_evidence (diagnosis, MD_CHECK_NET_CONNECT, "attempts");
+  g_test_message ("attempts: %s", attempts);
+  g_assert_nonnull (attempts);
+  g_assert_nonnull (strstr (attempts, "127.0.0.2"));
+  g_assert_nonnull (strstr (attempts, "127.0.0.3"));
+  assert_check_passed (diagnosis, MD_CHECK_SMTP_GREETING);
+  assert_check_passed (diagnosis, MD_CHECK_SMTP_EHLO);
+  g_assert_cmpuint (md_test_peer_get_n_connections (peer), ==, 1);
+}
+
+/* A server on ::1 only, named or given as an address. */
+static void
+test_ipv6_only (void)
+{
+  g_autoptr(MdTestPeer) peer = new_plain_peer (TRUE);
+  g_autoptr(MdTestResolver) resolver = NULL;
+  g_autoptr(MdDiagnosis) named = NULL;
+  g_autoptr(MdDiagnosis) literal = NULL;
+
+  if (peer == NULL)
+    {
+      g_test_skip ("this machine has no IPv6 loopback");
+      return;
+    }
+
+  resolver = md_test_resolver_new ();
+  md_test_resolver_add_address (resolver, "mx.v6-only.test", "::1");
+  md_test_resolver_install (resolver);
+  named = diagnose ("mx.v6-only.test", md_test_peer_get_port (peer));
+  md_test_resolver_uninstall (resolver);
+  literal = diagnose ("::1", md_test_peer_get_port (peer));
+
+  assert_check_passed (named, MD_CHECK_DNS_HOST);
+  g_assert_cmpstr (check_evidence (named, MD_CHECK_DNS_HOST, "addresses"), ==, "::1");
+  assert_check_passed (named, MD_CHECK_NET_CONNECT);
+  g_assert_cmpstr (check_evidence (named, MD_CHECK_NET_CONNECT, "address"), ==, "::1");
+  assert_check_passed (named, MD_CHECK_SMTP_EHLO);
+  assert_check_passed (literal, MD_CHECK_NET_CONNECT);
+  assert_check_passed (literal, MD_CHECK_SMTP_EHLO);
+  g_assert_cmpuint (md_test_peer_get_n_connections (peer), ==, 2);
+}
+
+/* And the CLI given "::1": the host as typed, an IPv6 literal. */
+static void
+test_cli_ipv6_only (gconstpointer data)
+{
+  const Context *ctx = data;
+  g_autoptr(MdTestPeer) peer = NULL;
+  g_autoptr(CliRun) run = NULL;
+  g_autofree char *port = NULL;
+
+  if (!need_cli (ctx))
+    return;
+
+  peer = new_plain_peer (TRUE);
+  if (peer == NULL)
+    {
+      g_test_skip ("this machine has no IPv6 loopback");
+      return;
+    }
+
+  /* The last --host wins, so cli_run's 127.0.0.1 is overridden. */
+  run = cli_run (ctx, peer, "none", 5, (const char * const[]) { "--host", "::1", NULL });
+
+  g_assert_cmpint (run->status, <=, 1);
+  g_assert_cmpstr (cli_status (run, "net.connect"), ==, "pass");
+  g_assert_cmpstr (cli_evidence (run, "net.connect", "address"), ==, "::1");
+  g_assert_cmpstr (cli_status (run, "smtp.ehlo"), ==, "pass");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1193,6 +1757,13 @@ main (int   argc,
   g_test_add_data_func ("/md/core/hostile/cli/wrong-password", &ctx, test_cli_wrong_password);
   g_test_add_data_func ("/md/core/hostile/cli/tls-auth421", &ctx, test_cli_tls_auth421);
   g_test_add_data_func ("/md/core/hostile/cli/misbehaving", &ctx, test_cli_misbehaving);
+  g_test_add_data_func ("/md/core/hostile/cli/broken", &ctx, test_cli_broken);
+  g_test_add_data_func ("/md/core/hostile/cli/auth-loop", &ctx, test_cli_auth_loop);
+  g_test_add_data_func ("/md/core/hostile/cli/huge-san", &ctx, test_cli_huge_san);
+  g_test_add_data_func ("/md/core/hostile/cli/huge-chain", &ctx, test_cli_huge_chain);
+  g_test_add_data_func ("/md/core/hostile/cli/ipv6-only", &ctx, test_cli_ipv6_only);
+  g_test_add_func ("/md/core/hostile/dns/dead-first-addresses", test_dead_first_addresses);
+  g_test_add_func ("/md/core/hostile/dns/ipv6-only", test_ipv6_only);
 
   status = g_test_run ();
 
