@@ -124,6 +124,29 @@ verdict_summary (MdTlsVerdict verdict)
     }
 }
 
+/* Who vouched for the server: the user's own choice of a CA file shows in
+ * the report, so that a helpdesk reading it knows the system alone would
+ * not have trusted the server. */
+static void
+set_trust_evidence (MdSession       *s,
+                    MdCheck         *check,
+                    const MdTlsInfo *info)
+{
+  const char *ca_file = md_account_get_ca_file (s->account);
+  g_autofree char *name = NULL;
+
+  if (info->verdict != MD_TLS_VERDICT_TRUSTED)
+    return;
+
+  md_check_set_evidence (check, "trusted_by", info->by_ca_file ? "ca-file" : "system");
+  /* The file's name, not where it lies in the user's home. */
+  if (info->by_ca_file && ca_file != NULL)
+    {
+      name = g_path_get_basename (ca_file);
+      md_check_set_evidence (check, "ca_file", name);
+    }
+}
+
 static void
 verify_cb (GObject      *object,
            GAsyncResult *result,
@@ -153,7 +176,12 @@ verify_cb (GObject      *object,
     {
       s->verdict = info->verdict;
       set_certificate_evidence (check, info);
-      md_check_set_summary (check, verdict_summary (info->verdict));
+      set_trust_evidence (s, check, info);
+      md_check_set_summary (check, info->by_ca_file
+                                   ? _("The server proved its identity with a certificate that "
+                                       "the certificate file you gave vouches for. Your mail "
+                                       "program trusts it only if it is given that file too.")
+                                   : verdict_summary (info->verdict));
       md_check_set_status (check, info->verdict == MD_TLS_VERDICT_TRUSTED
                                   ? MD_CHECK_STATUS_PASS : MD_CHECK_STATUS_FAIL);
     }

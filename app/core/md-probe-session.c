@@ -391,6 +391,9 @@ _md_session_step_auth (MdSession *s)
     }
 
   md_check_set_evidence (s->check, "mechanism", name);
+  /* Only with the user's consent (auth_precondition()): the report says so. */
+  if (!s->encrypted)
+    md_check_set_evidence (s->check, "sent_unencrypted", "by-your-choice");
   set_client_timeout (s);
   md_smtp_client_auth_async (s->client, mechanism, md_account_get_effective_username (s->account),
                              md_account_peek_password (s->account),

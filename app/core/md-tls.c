@@ -127,6 +127,7 @@ md_tls_info_copy (const MdTlsInfo *self)
   copy->cipher_suite = g_strdup (self->cipher_suite);
   copy->verdict = self->verdict;
   copy->verdict_detail = g_strdup (self->verdict_detail);
+  copy->by_ca_file = self->by_ca_file;
 
   for (guint i = 0; self->chain != NULL && i < self->chain->len; i++)
     g_ptr_array_add (copy->chain, _md_tls_cert_info_copy (g_ptr_array_index (self->chain, i)));
@@ -353,10 +354,13 @@ verify_status (GPtrArray              *crts,
                guint                   n_vdata,
                GCancellable           *cancellable,
                unsigned int           *status,
+               gboolean               *by_file,
                GError                **error)
 {
   unsigned int file_status = GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
   gnutls_x509_trust_list_t system_trust;
+
+  *by_file = FALSE;
 
   if (extra_ca_file != NULL)
     {
@@ -370,6 +374,7 @@ verify_status (GPtrArray              *crts,
       if (file_status == 0)
         {
           *status = 0;
+          *by_file = TRUE;
           return TRUE;
         }
     }
@@ -467,6 +472,7 @@ verify_chain (Verify        *v,
   gnutls_typed_vdata_st vdata[2];
   guint n_vdata;
   unsigned int status = 0;
+  gboolean by_file = FALSE;
   MdTlsInfo *info;
 
   if ((crts = import_chain (v->der_chain, error)) == NULL ||
@@ -474,10 +480,12 @@ verify_chain (Verify        *v,
     return NULL;
 
   n_vdata = verify_data (v->hostname, &ip, vdata);
-  if (!verify_status (crts, v->extra_ca_file, vdata, n_vdata, cancellable, &status, error))
+  if (!verify_status (crts, v->extra_ca_file, vdata, n_vdata, cancellable, &status, &by_file,
+                      error))
     return NULL;
 
   info = info_new ();
+  info->by_ca_file = by_file;
   for (guint i = 0; i < crts->len; i++)
     g_ptr_array_add (info->chain, _md_tls_cert_info_new (g_ptr_array_index (crts, i),
                                                          g_ptr_array_index (v->der_chain, i)));

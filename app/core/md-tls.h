@@ -35,6 +35,8 @@ struct _MdTlsInfo
   MdTlsVerdict  verdict;         /* set by verification only; a handshake's
                                   * result is not verified: INVALID */
   char         *verdict_detail;  /* GnuTLS's own words on the verification, for admins */
+  gboolean      by_ca_file;      /* trusted because the CA file the user gave vouches for
+                                  * it, not the system's store */
 };
 
 #define MD_TYPE_TLS_INFO (md_tls_info_get_type ())
