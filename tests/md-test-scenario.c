@@ -553,6 +553,29 @@ scenario_drip_tls_ehlo (MdTestScript    *s,
   md_test_script_serve (s, "\r\n");
 }
 
+/* STARTTLS's go-ahead, a byte at a time: the client must not start TLS on
+ * half a reply, and gives up at its deadline. */
+static void
+scenario_drip_starttls (MdTestScript    *s,
+                        GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_drip (s, "220 2.0.0 Ready to start TLS\r\n", DRIP_MS);
+  md_test_script_serve (s, "\r\n");
+}
+
+/* The answer to AUTH, a byte at a time over TLS. */
+static void
+scenario_drip_auth (MdTestScript    *s,
+                    GTlsCertificate *certificate)
+{
+  script_tls_session (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_drip (s, "235 2.7.0 Authentication successful\r\n", DRIP_MS);
+  md_test_script_serve (s, "\r\n");
+}
+
 /* Accepts, then says nothing more ever (FIN), while still reading. */
 static void
 scenario_half_close (MdTestScript    *s,
@@ -673,6 +696,8 @@ static const struct
   { "reset-quit", scenario_reset_quit, TRUE },
   { "drip-ehlo", scenario_drip_ehlo, FALSE },
   { "drip-tls-ehlo", scenario_drip_tls_ehlo, TRUE },
+  { "drip-starttls", scenario_drip_starttls, FALSE },
+  { "drip-auth", scenario_drip_auth, TRUE },
   { "half-close", scenario_half_close, FALSE },
   { "auth-garbage", scenario_auth_garbage, TRUE },
   { "auth-bare-334", scenario_auth_bare_334, TRUE },

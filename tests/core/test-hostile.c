@@ -177,11 +177,12 @@ test_peer_scenarios (gconstpointer data)
     "greet421", "greet421-ml", "silent", "slowloris", "close-mid-reply", "overlong", "nul",
     "bare-lf", "mixed-codes", "ehlo421", "starttls-454", "starttls-421", "starttls-missing",
     "reset-greeting", "reset-ehlo", "reset-starttls", "reset-handshake", "drip-ehlo", "half-close",
+    "drip-starttls",
   };
   static const char * const with_tls[] = {
     "starttls-inject", "starttls-ok", "tls-auth421", "tls-close-mid-ehlo", "tls-raw-garbage",
     "tls-noise-reply", "reset-auth", "reset-quit", "drip-tls-ehlo", "auth-garbage", "auth-bare-334",
-    "auth-loop",
+    "auth-loop", "drip-auth",
   };
   const Context *ctx = data;
 
@@ -1221,6 +1222,8 @@ static const struct
   { "reset-quit", "starttls", TRUE, 10, "smtp.auth", "pass", NULL },
   { "drip-ehlo", "none", FALSE, 2, "smtp.ehlo", "fail", "timeout" },
   { "drip-tls-ehlo", "starttls", TRUE, 2, "smtp.ehlo", "fail", "timeout" },
+  { "drip-starttls", "starttls", TRUE, 2, "tls.handshake", "fail", "timeout" },
+  { "drip-auth", "starttls", TRUE, 2, "smtp.auth", "fail", "timeout" },
   { "half-close", "auto", FALSE, 10, "smtp.greeting", "fail", "closed" },
   { "auth-garbage", "starttls", TRUE, 10, "smtp.auth", "fail", NULL },
   { "auth-bare-334", "starttls", TRUE, 10, "smtp.auth", "fail", NULL },
