@@ -332,9 +332,29 @@ def scenario_account(tap, desktop, args, ns, style, options):
                             "the address's message", root=page())
             s.app.wait_text(lambda t: t == "To check, correct your email address.", 5.0,
                             "what Check still needs", root=page())
-            return shot("account-invalid")
+            shot("account-invalid")
+            # A sample of tests/cli/run-bad-input.py's inputs: the same words.
+            for field, value, says in BAD_INPUT_SAMPLE:
+                s.type_into(field, value)
+                s.app.wait_text(lambda t, says=says: says in t.split("\n"), 5.0,
+                                f"{field} {value!r}: {says!r}", root=page())
+                assert not s.app.enabled(s.button("Check")), f"Check is enabled with {value!r}"
+            return f"{len(BAD_INPUT_SAMPLE)} more wrong inputs, each with its sentence"
         s.step("every wrong field says why at once, the address too; beside Check, what is "
-               "missing", invalid)
+               "missing; a sample of the CLI's wrong inputs, in the same words", invalid)
+
+
+# Typed into the wizard as tests/cli/run-bad-input.py gives them to the CLI:
+# one core (md-validate), one sentence for both.
+BAD_INPUT_SAMPLE = (
+    ("Port", "0", "The port must be a number from 1 to 65535"),
+    ("Port", "70000", "The port must be a number from 1 to 65535"),
+    ("Port", "abc", "The port must be a number from 1 to 65535"),
+    ("Outgoing server", "smtp.example.com/x",
+     "Type only the server name, without a / or anything after it"),
+    ("Outgoing server", "a..b", "The server name can’t have two dots in a row"),
+    ("Email address", "someone", "Type the full address, like name@example.com"),
+)
 
 
 # Scenario 4: the whole story in every style, against each peer, with a
