@@ -187,6 +187,24 @@ scenario_starttls_inject (MdTestScript    *s,
   md_test_script_serve (s, "\r\n");
 }
 
+/* The same plaintext a moment after the 220, in a read of its own: the
+ * client has started TLS by then, and must take it for a broken handshake,
+ * never for the server's answer. */
+static void
+scenario_starttls_inject_late (MdTestScript    *s,
+                               GTlsCertificate *certificate)
+{
+  script_greet (s, EHLO_STARTTLS);
+  md_test_script_expect (s);
+  md_test_script_send (s, "220 go ahead\r\n", -1);
+  md_test_script_sleep (s, 50);
+  md_test_script_send (s, "250-INJECTED\r\n250 AUTH PLAIN\r\n235 2.7.0 Accepted\r\n", -1);
+  md_test_script_start_tls (s, certificate);
+  md_test_script_expect (s);
+  md_test_script_send (s, EHLO_AFTER_TLS, -1);
+  md_test_script_serve (s, "\r\n");
+}
+
 static void
 scenario_starttls_missing (MdTestScript    *s,
                            GTlsCertificate *certificate)
@@ -662,6 +680,7 @@ static const struct
   { "starttls-454", scenario_starttls_454, FALSE },
   { "starttls-421", scenario_starttls_421, FALSE },
   { "starttls-inject", scenario_starttls_inject, TRUE },
+  { "starttls-inject-late", scenario_starttls_inject_late, TRUE },
   { "starttls-missing", scenario_starttls_missing, FALSE },
   { "starttls-ok", scenario_starttls_ok, TRUE },
   { "tls-auth421", scenario_tls_auth421, TRUE },

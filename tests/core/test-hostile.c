@@ -182,7 +182,7 @@ test_peer_scenarios (gconstpointer data)
   static const char * const with_tls[] = {
     "starttls-inject", "starttls-ok", "tls-auth421", "tls-close-mid-ehlo", "tls-raw-garbage",
     "tls-noise-reply", "reset-auth", "reset-quit", "drip-tls-ehlo", "auth-garbage", "auth-bare-334",
-    "auth-loop", "drip-auth",
+    "auth-loop", "drip-auth", "starttls-inject-late",
   };
   const Context *ctx = data;
 
@@ -1224,6 +1224,7 @@ static const struct
   { "drip-tls-ehlo", "starttls", TRUE, 2, "smtp.ehlo", "fail", "timeout" },
   { "drip-starttls", "starttls", TRUE, 2, "tls.handshake", "fail", "timeout" },
   { "drip-auth", "starttls", TRUE, 2, "smtp.auth", "fail", "timeout" },
+  { "starttls-inject-late", "starttls", TRUE, 10, "tls.handshake", "fail", NULL },
   { "half-close", "auto", FALSE, 10, "smtp.greeting", "fail", "closed" },
   { "auth-garbage", "starttls", TRUE, 10, "smtp.auth", "fail", NULL },
   { "auth-bare-334", "starttls", TRUE, 10, "smtp.auth", "fail", NULL },
