@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "md-build-ident.h"
+#include "md-locale.h"
 #include "md-cli.h"
 
 static void
@@ -137,7 +138,7 @@ main (int    argc,
   const char *command;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, md_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("mail-doctor-cli");

@@ -18,7 +18,7 @@
 /* Everything in a report may come from a hostile server or file: no string
  * reaches the page without escaping, and the page allows no script at all. */
 static const char html_head[] =
-  "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+  "<head>\n<meta charset=\"utf-8\">\n"
   "<meta http-equiv=\"Content-Security-Policy\" "
   "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
   "<meta name=\"viewport\" content=\"width=device-width\">\n"
@@ -208,10 +208,17 @@ append_html_transcript (MdReport *self,
 char *
 md_report_to_html (MdReport *self)
 {
-  g_autoptr(GString) out = g_string_new (html_head);
+  g_autoptr(GString) out = g_string_new ("<!DOCTYPE html>\n");
   g_autofree char *title = NULL;
 
   g_return_val_if_fail (MD_IS_REPORT (self), NULL);
+
+  /* The page is in the language of the texts, so that a browser reads it
+   * out and hyphenates it as such. */
+  /* Translators: the language code of your translation (BCP 47), as the
+   * HTML report's lang attribute says it: "de" for German. */
+  append_element (out, "<html lang=\"", C_("html lang", "en"), "\">\n");
+  g_string_append (out, html_head);
 
   title = _md_report_dup_title (self);
   append_element (out, "<title>", title, "</title>\n</head>\n<body>\n");

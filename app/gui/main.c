@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "md-application.h"
+#include "md-locale.h"
 
 /* Whether the machine has a GPU GL could use: a DRM render node, or the
  * device NVIDIA's own driver opens instead. */
@@ -58,7 +59,7 @@ main (int   argc,
   g_autoptr(MdApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, md_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

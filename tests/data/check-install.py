@@ -13,8 +13,9 @@
 # the installed program, its Name the app ID), the metainfo naming the
 # desktop file, both icons (the symbolic one too) under the app ID, the
 # schema whose ID is the app ID, and one catalogue per language of
-# po/LINGUAS. Also that nothing else was installed, so that a file added
-# without a check here is noticed. The scratch directory goes in any case.
+# po/LINGUAS, whose words the desktop file and the metainfo carry too.
+# Also that nothing else was installed, so that a file added without a
+# check here is noticed. The scratch directory goes in any case.
 
 import os
 import shutil
@@ -54,7 +55,7 @@ def expected_files(app_id, bindir, datadir, localedir, linguas):
     return files
 
 
-def check_contents(root, app_id, bindir, datadir):
+def check_contents(root, app_id, bindir, datadir, linguas):
     def at(*parts):
         return os.path.join(root, *parts)
 
@@ -70,6 +71,11 @@ def check_contents(root, app_id, bindir, datadir):
     desktop = read(at(datadir, "applications", app_id + ".desktop"))
     check("DBusActivatable=true" in desktop, "the desktop file says it is D-Bus activatable")
     check(f"Icon={app_id}\n" in desktop, "the desktop file's icon is the app ID")
+
+    metainfo_text = read(at(datadir, "metainfo", app_id + ".metainfo.xml"))
+    for lang in linguas:
+        check(f"Comment[{lang}]=" in desktop, f"the desktop file speaks {lang} (from po/{lang}.po)")
+        check(f'xml:lang="{lang}"' in metainfo_text, f"the metainfo speaks {lang}")
 
     metainfo = ET.parse(at(datadir, "metainfo", app_id + ".metainfo.xml")).getroot()
     launchable = metainfo.find("launchable")
@@ -106,7 +112,7 @@ def main(argv):
             extra = sorted(installed - set(expected))
             check(not extra, "nothing else is installed", "\n".join(extra))
             if all(path in installed for path in expected):
-                check_contents(root, app_id, bindir, datadir)
+                check_contents(root, app_id, bindir, datadir, linguas)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
