@@ -341,12 +341,15 @@ def is_type_name(name):
 class App:
     """One run of mail-doctor on a Desktop, found in the AT-SPI registry."""
 
-    def __init__(self, desktop, binary, schema_dir, size=None, dark=False, prefix=()):
+    def __init__(self, desktop, binary, schema_dir, size=None, dark=False, prefix=(),
+                 language=None, localedir=None):
         self.desktop = desktop
         self.binary = binary
         self.schema_dir = schema_dir
         self.size = size
         self.dark = dark
+        self.language = language      # LANGUAGE, with the build's catalogues in localedir
+        self.localedir = localedir
         self.prefix = list(prefix)
         self.proc = None
         self.root = None
@@ -366,7 +369,11 @@ class App:
             "GIO_USE_VFS": "local",
             "GIO_USE_PROXY_RESOLVER": "dummy",
             "ADW_DEBUG_COLOR_SCHEME": "prefer-dark" if self.dark else "prefer-light",
+            # English, unless the scenario asks for a language.
+            "LANGUAGE": self.language or "",
         })
+        if self.language:
+            env["MAIL_DOCTOR_LOCALEDIR"] = self.localedir
         return env
 
     def start(self, name="mail-doctor"):

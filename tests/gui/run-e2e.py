@@ -51,7 +51,14 @@
 #      tree gives them, kept in --artifacts/texts/PAGE.txt for the secrets
 #      sweep (tests/secrets), and none holds the password.
 #
-# --only SCENARIO runs one of them (busy, cancel, account, story, watch, secrets).
+#   6. german: the wizard under LANGUAGE=de, 360 px wide, driven by the German
+#      names of its controls (from the build's catalogue) against the 421
+#      peer: welcome, account, results, fix and done each show German and no
+#      English text of the app's, and the window keeps its 360 px (a word
+#      too long to fit would widen it); a screenshot of each page.
+#
+# --only SCENARIO runs one of them (busy, cancel, account, story, watch, secrets,
+# german).
 #
 # Needs root (for the namespace) and Debian's /usr/bin/python3 with
 # python3-pyatspi; without root it skips. Packages: postfix (smtp-sink),
@@ -64,6 +71,7 @@ import sys
 sys.dont_write_bytecode = True
 
 import argparse  # noqa: E402
+import gettext  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
@@ -1297,6 +1305,105 @@ def run_secrets(s, texts_dir, workdir):
     s.step("the fix and done pages: no password", fix_and_done)
 
 
+# Scenario 6: the wizard in German, every page, 360 px wide
+
+def catalogue(args, language):
+    """English -> language, from the build's own catalogue (what the app reads)."""
+    translation = gettext.translation("mail-doctor", localedir=args.localedir,
+                                      languages=[language])
+    return translation
+
+
+def foreign_words(s, english, translated):
+    """What the page shows that is an English text of the app's with a
+    translation: a word left untranslated on screen."""
+    shown = set()
+    for acc in s.app.walk(s.app.page()):
+        for text in (s.app.name_of(acc), s.app.text_of(acc)):
+            if text:
+                shown.add(text.strip())
+    left = sorted(t for t in shown if t in english)
+    seen = sorted(t for t in shown if t in translated)
+    return left, seen
+
+
+def fits(s):
+    """The window kept its 360 px: GTK widens a window whose content cannot
+    be narrower, as a long word without a break would make it."""
+    geometry = s.app.desktop.window_geometry("Mail Doctor")
+    width = int(geometry.split("x")[0])
+    assert width <= 362, f"the window is {width} px wide, wanted 360: something does not fit"
+    return width
+
+
+def scenario_german(tap, desktop, args, ns, ports):
+    translation = catalogue(args, "de")
+    _ = translation.gettext
+    step = lambda text: translation.pgettext("fix step", text)  # noqa: E731
+    # Keys with a context read "CONTEXT\x04TEXT"; plurals are tuples.
+    entries = {k.split("\x04")[-1]: v for k, v in translation._catalog.items()
+               if isinstance(k, str) and k and v and k.split("\x04")[-1] != v}
+    english, translated = set(entries), set(entries.values())
+    directory = args.artifacts
+
+    with scenario(tap, desktop, args, ns, "German, 360 px", size=(360, 720), language="de",
+                  localedir=args.localedir) as s:
+        def page_in_german(name):
+            def check():
+                s.app.wait_page(name, RUN_TIMEOUT)
+                time.sleep(0.5)
+                left, seen = foreign_words(s, english, translated)
+                assert not left, f"English on the {name} page: {left}"
+                assert len(seen) >= 3, f"only {seen} German texts on the {name} page"
+                width = fits(s)
+                shot = s.screenshot(directory, f"{name}-de-narrow")
+                return f"{len(seen)} German texts, no English, {width} px; {shot}"
+            return check
+
+        if not s.step("the welcome page, in German", page_in_german("welcome")):
+            return
+
+        def account():
+            s.press(_("Start"))
+            s.app.wait_page("account", 5.0)
+            s.type_into(_("Email address"), atspi_lab.EMAIL)
+            s.type_into(_("Outgoing server"), "127.0.0.1")
+            s.type_into(_("Port"), str(ports["sink-421"]))
+            s.choose(_("Security"), _("Not encrypted"))
+            check = s.button(_("Check"))
+            atspi_lab.wait_until(lambda: s.app.enabled(check), 5.0, "Prüfen to be enabled")
+            return page_in_german("account")()
+        if not s.step("the account page, in German, filled in by its German names", account):
+            return
+
+        def results():
+            s.press(_("Check"))
+            check = page_in_german("results")()
+            headline = s.headline()
+            want = _("The mail server is too busy")
+            assert headline == want, f"the headline reads {headline!r}, want {want!r}"
+            return f"{headline!r}; {check}"
+        if not s.step("Prüfen: the results, the verdict in German", results):
+            return
+
+        def fix():
+            s.press(_("Fix it step by step"))
+            return page_in_german("fix")()
+        if not s.step("the fix page, in German", fix):
+            return
+
+        def done():
+            page = s.app.page()
+            for _round in range(20):
+                if s.app.find_all(s.P.ROLE_PUSH_BUTTON, step("Done"), root=page):
+                    break
+                s.press(step("Next"), root=page)
+                time.sleep(0.3)
+            s.press(step("Done"), root=page)
+            return page_in_german("done")()
+        s.step("Weiter to the last fix, Fertig: the done page, in German", done)
+
+
 def main_run(args, ns, workdir):
     tap = peerlab.Tap()
     lab = peerlab.Lab(ns, workdir)
@@ -1319,6 +1426,8 @@ def main_run(args, ns, workdir):
             scenario_watch(tap, desktop, args, ns, lab, workdir, ports)
         if args.only in (None, "secrets"):
             scenario_secrets(tap, desktop, args, ns, lab, workdir)
+        if args.only in (None, "german"):
+            scenario_german(tap, desktop, args, ns, ports)
     except Exception:
         tap.point("harness ran to the end", traceback.format_exc().splitlines())
     finally:
@@ -1335,8 +1444,10 @@ def parse_args(argv):
     parser.add_argument("--artifacts",
                         help="where the screenshots go (default: ./screenshots)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--localedir",
+                        help="the build's catalogues (default: BUILDDIR/po, from --app)")
     parser.add_argument("--only", choices=("busy", "cancel", "account", "story", "watch",
-                                             "secrets"),
+                                             "secrets", "german"),
                         help="run one scenario (while working on it)")
     return parser.parse_args(argv)
 
@@ -1350,6 +1461,9 @@ def main(argv):
     args.app = os.path.abspath(args.app)
     args.schemas = os.path.abspath(args.schemas)
     args.artifacts = os.path.abspath(args.artifacts or "screenshots")
+    # BUILDDIR/app/gui/mail-doctor -> BUILDDIR/po
+    args.localedir = os.path.abspath(args.localedir or os.path.join(
+        os.path.dirname(args.app), "..", "..", "po"))
     return peerlab.main_in_namespace("md-e2e", args.keep, setup,
                                      lambda ns, workdir: main_run(args, ns, workdir))
 
