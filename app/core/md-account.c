@@ -539,6 +539,13 @@ md_account_dup_host_ascii (MdAccount *self)
   if (len > 0 && name[len - 1] == '.')
     name[len - 1] = '\0';
 
+  /* g_hostname_to_ascii() wants valid UTF-8: GLib 2.74 passes some broken
+   * text through as it is ("a\x80", which is then no ASCII name) and reads
+   * past the end of other text ("b\xc3\xbc\xf8\x91"). The setter takes
+   * any bytes, so they are checked here. */
+  if (!g_utf8_validate (name, -1, NULL))
+    return NULL;
+
   /* Documented to return lower case, for IP literals too. */
   return g_hostname_to_ascii (name);
 }

@@ -56,12 +56,18 @@ has_hidden_chars (const char *text)
   return FALSE;
 }
 
+/* md_validate_port_string() gives this text as typed, which may be broken
+ * UTF-8: g_utf8_next_char() would step over the NUL after a lone lead byte
+ * ("\xca") and read past the end, so only the valid start is searched. The
+ * callers refuse the rest for what it is. */
 static gboolean
 has_spaces (const char *text)
 {
+  const char *end;
   const char *p;
 
-  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+  g_utf8_validate (text, -1, &end);
+  for (p = text; p < end; p = g_utf8_next_char (p))
     {
       if (g_unichar_isspace (g_utf8_get_char (p)))
         return TRUE;
@@ -741,6 +747,13 @@ md_email_dup_domain (const char *email)
   gsize len;
 
   if (at == NULL || at[1] == '\0')
+    return NULL;
+
+  /* g_hostname_to_ascii() wants valid UTF-8: GLib 2.74 passes some broken
+   * text through as it is ("a\x80", which would go to DNS as it is) and
+   * reads past the end of other text ("b\xc3\xbc\xf8\x91"). The email
+   * may not have been validated yet. */
+  if (!g_utf8_validate (at + 1, -1, NULL))
     return NULL;
 
   /* g_hostname_to_ascii() lower-cases internationalised names only. */

@@ -280,6 +280,11 @@ test_port (void)
     { "99999999999999999999999", "1 to 65535" },
     { " 587", "spaces" },
     { "587 ", "spaces" },
+    /* Found by tests/fuzz/fuzz-account: a lone UTF-8 lead byte at the end
+     * made the search for spaces read past the NUL (seen under ASan). */
+    { "\xca", "1 to 65535" },
+    { "58\xca", "1 to 65535" },
+    { " 5\xca", "spaces" },
   };
   static const struct { const char *text; guint port; } good[] = {
     { "1", 1 }, { "25", 25 }, { "465", 465 }, { "587", 587 }, { "0587", 587 },
@@ -489,6 +494,11 @@ test_host_ascii (void)
     { "::1", "::1" },
     { "[2001:DB8::25]", "2001:db8::25" },
     { "127.0.0.1", "127.0.0.1" },
+    /* Found by tests/fuzz/fuzz-account: broken UTF-8 must not come back as
+     * an "ASCII" name, nor make GLib read past its end (under ASan). */
+    { "'\x80", NULL },
+    { "smtp.example\x80", NULL },
+    { "b\xc3\xbc" "cher.example\xf8\x91\x9e\x92" "e@b\xc3\xbc" "c\xca", NULL },
   };
   g_autoptr(MdAccount) account = md_account_new ();
   gsize i;
@@ -752,6 +762,11 @@ test_email_domain (void)
     { "sam@", NULL },
     { "sam", NULL },
     { "sam@.", NULL },
+    /* Found by tests/fuzz/fuzz-account: broken UTF-8, which GLib keeps as
+     * it is, or reads past the end of (under ASan). */
+    { "sam@example\x80", NULL },
+    { "sam@\x80", NULL },
+    { "name@b\xc3\xbc" "cher.example\xf8\x91\x9e\x92" "e@b\xc3\xbc" "c\xca", NULL },
     { NULL, NULL },
   };
 
