@@ -355,9 +355,15 @@ _md_report_set_damaged (GError     **error,
                         const char  *name,
                         const char  *problem)
 {
+  /* The name may be a value read from the file (a status nobody knows):
+   * shown in one line of valid UTF-8 without control characters, as the
+   * rest of a report is, so that the message cannot break a terminal or a
+   * JSON output. */
+  g_autofree char *shown = md_transcript_sanitize (name, -1);
+
   /* Translators: “In check 3, “status” is not one we know.” */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("This report is damaged. In %s, “%s” %s."), where, name, problem);
+               _("This report is damaged. In %s, “%s” %s."), where, shown, problem);
   return FALSE;
 }
 

@@ -258,6 +258,27 @@ assert_refused (const char *json,
     g_assert_nonnull (strstr (error->message, in_message));
 }
 
+/* Found by fuzzing: a damaged report's message quoted the bad value as
+ * the file gave it, with control characters and the byte json-glib makes
+ * of the octal escape \201, so it was not UTF-8 and could break a
+ * terminal. */
+static void
+test_damaged_value_shown_clean (void)
+{
+  static const char doc[] =
+    "{\"version\": 1, \"account\": {\"host\": \"evil.examp\", \"port\": 25}, "
+    "\"checks\": [{\"id\": \"smtp.greeting\", \"status\": \"fai{]\r\r\x0c u0\\201[b1\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdReport) report = md_report_new_from_json (doc, -1, &error);
+
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  for (const char *p = error->message; *p != '\0'; p++)
+    g_assert_false (g_ascii_iscntrl (*p));
+  g_assert_nonnull (strstr (error->message, "is not a result we know"));
+}
+
 /* Findings and fixes read from a file are shown like any other text from
  * it: escaped, and in the order the file gives. */
 static void
@@ -384,6 +405,7 @@ main (int    argc,
   g_test_add_func ("/md/core/report/newer-version", test_newer_version);
   g_test_add_func ("/md/core/report/garbage", test_garbage);
   g_test_add_func ("/md/core/report/too-large", test_too_large);
+  g_test_add_func ("/md/core/report/damaged-value-shown-clean", test_damaged_value_shown_clean);
 
   return g_test_run ();
 }
