@@ -299,6 +299,31 @@ typedef enum
   SHAPE_NOT_A_REPORT,
 } Shape;
 
+/* At a backslash in a string: steps over the escape if JSON allows it
+ * (\" \\ \/ \b \f \n \r \t, or \u and four hex digits). */
+static gboolean
+skip_escape (const char *json,
+             gsize       length,
+             gsize      *i)
+{
+  char e;
+
+  if (*i + 1 >= length)
+    return FALSE;
+
+  e = json[++*i];
+  if (e == 'u')
+    {
+      for (guint k = 1; k <= 4; k++)
+        if (*i + k >= length || !g_ascii_isxdigit (json[*i + k]))
+          return FALSE;
+      *i += 4;
+      return TRUE;
+    }
+
+  return e != '\0' && strchr ("\"\\/bfnrt", e) != NULL;
+}
+
 /* What json-glib is not shown: a report is one strict JSON object. The
  * scan must see strings as the parser will, or it would count brackets
  * the parser does not; json-glib also takes single-quoted strings and
@@ -322,12 +347,19 @@ report_shape (const char *json,
     {
       char c = json[i];
 
+      /* Strings by the JSON grammar exactly: json-glib's scanner is more
+       * lenient (octal escapes, a \u with fewer digits, raw control
+       * characters), and where the two read a string differently this
+       * count would be off, and a second value after the object could
+       * pass unseen. */
       if (in_string)
         {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
+          if ((guchar) c < 0x20)
+            return SHAPE_NOT_A_REPORT;
+          if (c == '"')
             in_string = FALSE;
+          else if (c == '\\' && !skip_escape (json, length, &i))
+            return SHAPE_NOT_A_REPORT;
           continue;
         }
 
@@ -355,15 +387,11 @@ _md_report_set_damaged (GError     **error,
                         const char  *name,
                         const char  *problem)
 {
-  /* The name may be a value read from the file (a status nobody knows):
-   * shown in one line of valid UTF-8 without control characters, as the
-   * rest of a report is, so that the message cannot break a terminal or a
-   * JSON output. */
-  g_autofree char *shown = md_transcript_sanitize (name, -1);
-
-  /* Translators: “In check 3, “status” is not one we know.” */
+  /* Translators: “In check 3, “status” is not one we know.” The name may
+   * be a value from the file: md_report_new_from_json() cleans the whole
+   * message. */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("This report is damaged. In %s, “%s” %s."), where, shown, problem);
+               _("This report is damaged. In %s, “%s” %s."), where, name, problem);
   return FALSE;
 }
 
@@ -789,6 +817,23 @@ parse_document (const char  *json,
   return root;
 }
 
+/* The messages of a damaged report quote what the file holds (a status,
+ * a fix's id): whichever part says it, the message goes out in one line of
+ * valid UTF-8 without control characters, as the rest of a report does.
+ * json-glib makes bytes that are not UTF-8 of octal escapes such as \201. */
+static void
+clean_error (GError **error)
+{
+  char *clean;
+
+  if (error == NULL || *error == NULL)
+    return;
+
+  clean = md_transcript_sanitize ((*error)->message, -1);
+  g_free ((*error)->message);
+  (*error)->message = clean;
+}
+
 /**
  * md_report_new_from_json:
  * @json: a report as md_report_to_json() writes it
@@ -819,7 +864,10 @@ md_report_new_from_json (const char  *json,
 
   object = json_node_get_object (root);
   if (!read_version (object, error))
-    return NULL;
+    {
+      clean_error (error);
+      return NULL;
+    }
 
   self = g_object_new (MD_TYPE_REPORT, NULL);
   self->transcript = md_transcript_new ();
@@ -829,7 +877,10 @@ md_report_new_from_json (const char  *json,
       !_md_report_read_findings (self, object, error) ||
       !_md_report_read_fixes (self, object, error) ||
       !read_transcript (self, object, error))
-    return NULL;
+    {
+      clean_error (error);
+      return NULL;
+    }
 
   return g_steal_pointer (&self);
 }

@@ -259,15 +259,16 @@ assert_refused (const char *json,
 }
 
 /* Found by fuzzing: a damaged report's message quoted the bad value as
- * the file gave it, with control characters and the byte json-glib makes
- * of the octal escape \201, so it was not UTF-8 and could break a
- * terminal. */
+ * the file gave it, control characters and all, which could break a
+ * terminal (and, through an octal escape, which no longer passes, was not
+ * even UTF-8). */
 static void
 test_damaged_value_shown_clean (void)
 {
   static const char doc[] =
     "{\"version\": 1, \"account\": {\"host\": \"evil.examp\", \"port\": 25}, "
-    "\"checks\": [{\"id\": \"smtp.greeting\", \"status\": \"fai{]\r\r\x0c u0\\201[b1\"}]}";
+    "\"checks\": [{\"id\": \"smtp.greeting\", "
+    "\"status\": \"fai{]\\r\\r\\u000c\\u001b[31m u0\\u0081[b1\"}]}";
   g_autoptr(GError) error = NULL;
   g_autoptr(MdReport) report = md_report_new_from_json (doc, -1, &error);
 
@@ -277,6 +278,41 @@ test_damaged_value_shown_clean (void)
   for (const char *p = error->message; *p != '\0'; p++)
     g_assert_false (g_ascii_iscntrl (*p));
   g_assert_nonnull (strstr (error->message, "is not a result we know"));
+}
+
+/* Found by fuzzing: json-glib reads some strings strict JSON does not
+ * allow (an octal escape, a short \u, raw control characters) in its own
+ * way, so the guard before it miscounted, and a second object after the
+ * first got through, which json-glib 1.6 leaks. Refused, as not a report. */
+static void
+test_lenient_strings_refused (void)
+{
+  static const char * const docs[] = {
+    "{\"version\": 1, \"checks\": [{\"status\": \"fai \\u1\"\\b\"}]}{\"version\": 1}",
+    "{\"version\": 1, \"account\": {\"host\": \"a\\201\"}}",
+    "{\"version\": 1, \"account\": {\"host\": \"a\rb\"}}",
+    "{\"version\": 1, \"account\": {\"host\": \"a\\x41\"}}",
+    "{\"version\": 1, \"account\": {\"host\": \"a\\",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    assert_refused (docs[i], -1, G_IO_ERROR_INVALID_DATA, "not a Mail Doctor report");
+}
+
+/* The same through a fix's id, quoted by the fix catalogue's reader. */
+static void
+test_damaged_fix_id_shown_clean (void)
+{
+  static const char doc[] =
+    "{\"version\": 1, \"fixes\": [{\"id\": \"check-blo\\u001b[31m\\u0085\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MdReport) report = md_report_new_from_json (doc, -1, &error);
+
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  for (const char *p = error->message; *p != '\0'; p++)
+    g_assert_false (g_ascii_iscntrl (*p));
 }
 
 /* Findings and fixes read from a file are shown like any other text from
@@ -406,6 +442,8 @@ main (int    argc,
   g_test_add_func ("/md/core/report/garbage", test_garbage);
   g_test_add_func ("/md/core/report/too-large", test_too_large);
   g_test_add_func ("/md/core/report/damaged-value-shown-clean", test_damaged_value_shown_clean);
+  g_test_add_func ("/md/core/report/damaged-fix-id-shown-clean", test_damaged_fix_id_shown_clean);
+  g_test_add_func ("/md/core/report/lenient-strings-refused", test_lenient_strings_refused);
 
   return g_test_run ();
 }
