@@ -37,6 +37,13 @@ void md_test_store_result (GObject      *source,
 GAsyncResult *md_test_wait_result (GAsyncResult **result,
                                    guint          timeout_ms);
 
+/* The deadline for a worker thread to hand an object back (see
+ * md_test_wait_finalized): the wait ends as soon as it does, so the deadline
+ * only bounds a real hang, and is generous enough for a loaded machine or
+ * ASan (test-dns's teardown once waited a fixed 2 s, and failed about one
+ * run in twenty). */
+#define MD_TEST_RELEASE_TIMEOUT_MS 20000
+
 /* Drops the caller's reference to @object and iterates the default main
  * context until it is finalized, failing after @timeout_ms: work that
  * finished in another thread hands its last references back through the

@@ -50,8 +50,8 @@ fixture_tear_down (Fixture       *f,
   /* Lookups cut short by the deadline report back after the call has
    * returned; they hold the resolver until then. */
   md_test_resolver_uninstall (f->resolver);
-  md_test_wait_finalized (g_steal_pointer (&f->resolver), 2000);
-  md_test_wait_finalized (g_steal_pointer (&f->kb), 2000);
+  md_test_wait_finalized (g_steal_pointer (&f->resolver), MD_TEST_RELEASE_TIMEOUT_MS);
+  md_test_wait_finalized (g_steal_pointer (&f->kb), MD_TEST_RELEASE_TIMEOUT_MS);
 }
 
 static GPtrArray *

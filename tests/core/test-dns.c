@@ -40,7 +40,7 @@ fixture_tear_down (Fixture       *fixture,
 
   /* Lookups cut short by their deadline give the resolver back once their
    * worker returns. */
-  md_test_wait_finalized (g_steal_pointer (&fixture->resolver), 2000);
+  md_test_wait_finalized (g_steal_pointer (&fixture->resolver), MD_TEST_RELEASE_TIMEOUT_MS);
 }
 
 static MdDnsAnswer *

@@ -610,7 +610,7 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->diagnosis);
   g_clear_object (&f->account);
   md_test_resolver_uninstall (f->resolver);
-  md_test_wait_finalized (g_steal_pointer (&f->resolver), 2000);
+  md_test_wait_finalized (g_steal_pointer (&f->resolver), MD_TEST_RELEASE_TIMEOUT_MS);
 }
 
 static void

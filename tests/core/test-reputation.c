@@ -304,7 +304,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->account);
   g_clear_object (&f->kb);
   md_test_resolver_uninstall (f->resolver);
-  md_test_wait_finalized (g_steal_pointer (&f->resolver), 2000);
+  md_test_wait_finalized (g_steal_pointer (&f->resolver), MD_TEST_RELEASE_TIMEOUT_MS);
 }
 
 /* A server that greets with @greeting and answers EHLO with @ehlo. */
