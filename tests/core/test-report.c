@@ -412,6 +412,27 @@ test_garbage (void)
   assert_refused (deep, -1, G_IO_ERROR_INVALID_DATA, NULL);
 }
 
+/* The crafted reports of the sanitizer issue: json-glib takes single-quoted
+ * strings and comments, so a guard that counted brackets only outside
+ * double-quoted strings let 100 000 "[" through after a '"', and the
+ * parser overflowed the stack; and it takes a second value after the first,
+ * which it leaks. Each is refused before json-glib sees it. */
+static void
+test_crafted (void)
+{
+  g_autofree char *deep = g_strnfill (100000, '[');
+  g_autofree char *after_quote = g_strconcat ("{\"version\": 1, \"x\": '\"' ", deep, NULL);
+  g_autofree char *after_comment = g_strconcat ("{\"version\": 1, /* \" */ \"x\": ", deep,
+                                                NULL);
+
+  assert_refused (after_quote, -1, G_IO_ERROR_INVALID_DATA, "not a Mail Doctor report");
+  assert_refused (after_comment, -1, G_IO_ERROR_INVALID_DATA, "not a Mail Doctor report");
+  assert_refused ("{\"version\": 1}{\"version\": 1}", -1, G_IO_ERROR_INVALID_DATA,
+                  "not a Mail Doctor report");
+  assert_refused ("{\"version\": 1} []", -1, G_IO_ERROR_INVALID_DATA,
+                  "not a Mail Doctor report");
+}
+
 static void
 test_too_large (void)
 {
@@ -440,6 +461,7 @@ main (int    argc,
   g_test_add_func ("/md/core/report/provider-message", test_provider_message);
   g_test_add_func ("/md/core/report/newer-version", test_newer_version);
   g_test_add_func ("/md/core/report/garbage", test_garbage);
+  g_test_add_func ("/md/core/report/crafted", test_crafted);
   g_test_add_func ("/md/core/report/too-large", test_too_large);
   g_test_add_func ("/md/core/report/damaged-value-shown-clean", test_damaged_value_shown_clean);
   g_test_add_func ("/md/core/report/damaged-fix-id-shown-clean", test_damaged_fix_id_shown_clean);
