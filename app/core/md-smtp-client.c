@@ -490,6 +490,30 @@ send_line (GTask *task)
                                    step_cancellable (task), write_line_cb, task);
 }
 
+/* What both command calls do: writes @command, the transcript showing
+ * @shown, and reads its reply unless @no_reply. */
+static void
+start_command (MdSmtpClient        *self,
+               gpointer             source_tag,
+               MdSmtpStage          stage,
+               const char          *command,
+               const char          *shown,
+               gboolean             no_reply,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = step_task_new (self, source_tag, cancellable, callback, user_data);
+  StepData *step = g_task_get_task_data (task);
+
+  step->line = g_strdup (command);
+  step->shown = g_strdup (shown != NULL ? shown : command);
+  step->no_reply = no_reply;
+  self->stage = stage;
+
+  send_line (task);
+}
+
 /**
  * md_smtp_client_command_async:
  * @stage: the stage the command belongs to, for reports
@@ -507,20 +531,12 @@ md_smtp_client_command_async (MdSmtpClient        *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
-  StepData *step;
-
   g_return_if_fail (MD_IS_SMTP_CLIENT (self));
   g_return_if_fail (command != NULL);
   g_return_if_fail (strpbrk (command, "\r\n") == NULL);
 
-  task = step_task_new (self, md_smtp_client_command_async, cancellable, callback, user_data);
-  step = g_task_get_task_data (task);
-  step->line = g_strdup (command);
-  step->shown = g_strdup (shown != NULL ? shown : command);
-  self->stage = stage;
-
-  send_line (task);
+  start_command (self, md_smtp_client_command_async, stage, command, shown, FALSE,
+                 cancellable, callback, user_data);
 }
 
 MdSmtpReply *
@@ -552,21 +568,12 @@ md_smtp_client_send_async (MdSmtpClient        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *task;
-  StepData *step;
-
   g_return_if_fail (MD_IS_SMTP_CLIENT (self));
   g_return_if_fail (command != NULL);
   g_return_if_fail (strpbrk (command, "\r\n") == NULL);
 
-  task = step_task_new (self, md_smtp_client_send_async, cancellable, callback, user_data);
-  step = g_task_get_task_data (task);
-  step->line = g_strdup (command);
-  step->shown = g_strdup (shown != NULL ? shown : command);
-  step->no_reply = TRUE;
-  self->stage = stage;
-
-  send_line (task);
+  start_command (self, md_smtp_client_send_async, stage, command, shown, TRUE,
+                 cancellable, callback, user_data);
 }
 
 gboolean
