@@ -32,6 +32,18 @@
 /* A reply longer than this is asked again with a buffer its size. */
 #define FIRST_ANSWER_SIZE 4096
 
+/* getaddrinfo()'s and getnameinfo()'s failures as GResolver words them. */
+static void
+set_gai_error (int      status,
+               GError **error)
+{
+  gboolean not_found = status == EAI_NONAME || status == EAI_NODATA;
+
+  g_set_error (error, G_RESOLVER_ERROR,
+               not_found ? G_RESOLVER_ERROR_NOT_FOUND : G_RESOLVER_ERROR_TEMPORARY_FAILURE,
+               "%s", gai_strerror (status));
+}
+
 /**
  * _md_dns_system_lookup_addresses:
  * @ipv4_only: only IPv4 addresses (blocklist answers)
@@ -58,11 +70,7 @@ _md_dns_system_lookup_addresses (const char  *name,
   status = getaddrinfo (name, NULL, &hints, &list);
   if (status != 0)
     {
-      gboolean not_found = status == EAI_NONAME || status == EAI_NODATA;
-
-      g_set_error (error, G_RESOLVER_ERROR,
-                   not_found ? G_RESOLVER_ERROR_NOT_FOUND : G_RESOLVER_ERROR_TEMPORARY_FAILURE,
-                   "%s", gai_strerror (status));
+      set_gai_error (status, error);
       return NULL;
     }
 
@@ -106,11 +114,7 @@ _md_dns_system_lookup_name (GInetAddress  *address,
                         name, sizeof name, NULL, 0, NI_NAMEREQD);
   if (status != 0)
     {
-      gboolean not_found = status == EAI_NONAME || status == EAI_NODATA;
-
-      g_set_error (error, G_RESOLVER_ERROR,
-                   not_found ? G_RESOLVER_ERROR_NOT_FOUND : G_RESOLVER_ERROR_TEMPORARY_FAILURE,
-                   "%s", gai_strerror (status));
+      set_gai_error (status, error);
       return NULL;
     }
 
