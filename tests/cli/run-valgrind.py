@@ -26,79 +26,26 @@ import sys
 import tempfile
 import time
 
+# The helpers live beside this file; keep the source tree free of bytecode.
+sys.dont_write_bytecode = True
+
+from clilab import SMTP_SINK, STOP_TIMEOUT, Sink, Tap, free_port, wait_listening  # noqa: E402,F401
+
 VALGRIND = shutil.which("valgrind")
 GLIB_SUPP = "/usr/share/glib-2.0/valgrind/glib.supp"
 # Library noise GLib's file does not cover (PCRE2's JIT); nothing of ours.
 OWN_SUPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "valgrind.supp")
-SMTP_SINK = "/usr/sbin/smtp-sink"
 ERROR_EXIT = 99
 # One SMTP conversation per check; no case may depend on the resolver.
 SKIP = ("dns.mx,net.ports,tls.versions,rep.client-ip,rep.rdns,rep.dnsbl,rep.dnsbl-server,"
         "rep.dnsbl-domain,auth.spf,auth.dkim,auth.dmarc,auth.mta-sts")
 # Memcheck is some twenty times slower than the CLI alone.
 CASE_TIMEOUT = 180
-READY_TIMEOUT = 5.0
-STOP_TIMEOUT = 3.0
 PASSWORD = "Canary-Pa55-valgrind-7f3a"
 YAHOO_421 = ("host mta7.am0.yahoodns.net[67.195.204.72] said: 421 4.7.0 [TSS04] Messages from "
              "203.0.113.5 temporarily deferred due to unexpected volume or user complaints - "
              "4.16.55.1; see https://postmaster.yahooinc.com/error-codes (in reply to MAIL FROM "
              "command)")
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def point(self, name, problems):
-        self.n += 1
-        self.failed += bool(problems)
-        print(f"{'not ok' if problems else 'ok'} {self.n} - {name}")
-        for p in problems:
-            for line in str(p).splitlines() or [""]:
-                print(f"# {line}")
-        sys.stdout.flush()
-
-    def plan(self):
-        print(f"1..{self.n}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port):
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.01)
-    return False
-
-
-class Sink:
-    """smtp-sink on 127.0.0.1:port, stopped by its own PID."""
-
-    def __init__(self, port, *options):
-        user = ["-u", "nobody"] if os.geteuid() == 0 else []
-        self.proc = subprocess.Popen([SMTP_SINK, *user, *options, f"127.0.0.1:{port}", "10"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if not wait_listening(port):
-            self.stop()
-            raise RuntimeError(f"smtp-sink did not listen on port {port}")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def memcheck(log_dir, name, cli, *args, stdin=None):

@@ -24,72 +24,19 @@ import tempfile
 import threading
 import time
 
-SMTP_SINK = "/usr/sbin/smtp-sink"
+# The helpers live beside this file; keep the source tree free of bytecode.
+sys.dont_write_bytecode = True
+
+from clilab import SMTP_SINK, STOP_TIMEOUT, Sink, Tap, free_port, wait_listening  # noqa: E402,F401
+
 # One SMTP conversation per attempt; no test may depend on the resolver.
 SKIP = ("dns.mx,net.ports,tls.versions,rep.client-ip,rep.rdns,rep.dnsbl,rep.dnsbl-server,"
         "rep.dnsbl-domain,auth.spf,auth.dkim,auth.dmarc,auth.mta-sts")
-READY_TIMEOUT = 5.0
-STOP_TIMEOUT = 3.0
 LINE_TIMEOUT = 20.0
 # The restarted server must be noticed within the wait in progress (at
 # most 4 s with --interval 1 by then) plus an attempt.
 RECOVER_TIMEOUT = 10.0
 PROMPT = 2.0
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-
-    def point(self, name, problems):
-        self.n += 1
-        print(f"{'not ok' if problems else 'ok'} {self.n} - {name}")
-        for p in problems:
-            for line in str(p).splitlines() or [""]:
-                print(f"# {line}")
-        sys.stdout.flush()
-
-    def plan(self):
-        print(f"1..{self.n}")
-
-
-def free_port():
-    # smtp-sink sets SO_REUSEPORT, so a leaked one would share the port
-    # silently; a plain bind fails on a port that any listener holds.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port):
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.01)
-    return False
-
-
-class Sink:
-    """smtp-sink on 127.0.0.1:port; extra options script its replies."""
-
-    def __init__(self, port, *options):
-        user = ["-u", "nobody"] if os.geteuid() == 0 else []
-        self.proc = subprocess.Popen([SMTP_SINK, *user, *options, f"127.0.0.1:{port}", "10"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if not wait_listening(port):
-            self.stop()
-            raise RuntimeError(f"smtp-sink did not listen on port {port}")
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 class Silent:
