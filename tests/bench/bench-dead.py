@@ -44,11 +44,9 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -91,8 +89,7 @@ UNREACHABLE = ("network-blocked", "server-down")
 EXPECTED_STATUS = 1
 
 
-class LabError(Exception):
-    """The lab is broken: no figure it gives would mean anything."""
+LabError = peerlab.LabError
 
 
 # --- the lab ----------------------------------------------------------------
@@ -276,11 +273,6 @@ def report(args, results, syns):
 
 # --- main -------------------------------------------------------------------
 
-def on_sigterm(signum, frame):
-    # meson's timeout sends SIGTERM: unwind so that everything is stopped.
-    raise SystemExit(128 + signum)
-
-
 def run(args, ns):
     problem = load_ruleset(ns)
     if problem is not None:
@@ -305,7 +297,7 @@ def main():
                         help="--timeout given to the check, in seconds (default 8)")
     parser.add_argument("--json", help="write the figures here too")
     parser.add_argument("--keep", action="store_true",
-                        help="keep the temporary directory (nft ruleset)")
+                        help="keep the temporary directory")
     args = parser.parse_args()
 
     if os.geteuid() != 0:
@@ -316,24 +308,8 @@ def main():
         print(f"not installed: {', '.join(missing)} (nftables, iproute2): skipped")
         return SKIPPED
 
-    signal.signal(signal.SIGTERM, on_sigterm)
-    workdir = tempfile.mkdtemp(prefix="md-bench-p2-")
-    ns = peerlab.Namespace(f"md-bench-p2-{os.getpid()}")
-    try:
-        with open(os.path.join(workdir, "ruleset.nft"), "w") as f:
-            f.write(NFT_RULESET)
-        set_up_namespace(ns)
-        return run(args, ns)
-    except (LabError, OSError, ValueError, subprocess.SubprocessError) as e:
-        print(f"no figures, the lab failed: {e}")
-        return 1
-    finally:
-        # Also kills whatever is left inside (a CLI cut short by SIGTERM).
-        ns.destroy()
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return peerlab.bench_in_namespace("md-bench-p2", args.keep, set_up_namespace,
+                                      lambda ns, workdir: run(args, ns))
 
 
 if __name__ == "__main__":

@@ -62,10 +62,8 @@ import os  # noqa: E402
 import re  # noqa: E402
 import shlex  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -108,8 +106,7 @@ DKIM_FALLBACK = ("default", "selector1", "selector2", "google", "k1", "k2", "k3"
                  "s1", "s2")
 
 
-class LabError(Exception):
-    """The lab is broken: no figure it gives would mean anything."""
+LabError = peerlab.LabError
 
 
 def load_script(name, filename):
@@ -437,14 +434,6 @@ def report(args, figures):
                       f, indent=2)
 
 
-def on_sigterm(signum, frame):
-    # meson's timeout sends SIGTERM: unwind so that everything is stopped,
-    # and let no second signal cut the clean-up short.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise SystemExit(128 + signum)
-
-
 def missing_tools():
     tools = ("swaks", "host", "dnsmasq", "certtool", "openssl", peerlab.IP, PYTHON)
     missing = [t for t in tools if shutil.which(t) is None]
@@ -472,23 +461,9 @@ def main():
         print(f"not installed: {', '.join(missing)}: skipped")
         return SKIPPED
 
-    signal.signal(signal.SIGTERM, on_sigterm)
-    workdir = tempfile.mkdtemp(prefix=f"{NS_PREFIX}-")
-    ns = peerlab.Namespace(f"{NS_PREFIX}-{os.getpid()}")
-    try:
-        set_up_namespace(ns)
-        figures = run(args, ns, workdir)
-    except (LabError, OSError, ValueError, subprocess.SubprocessError) as e:
-        print(f"no figures, the lab failed: {e}")
-        return 1
-    finally:
-        ns.destroy()
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-    report(args, figures)
-    return 0
+    return peerlab.bench_in_namespace(NS_PREFIX, args.keep, set_up_namespace,
+                                      lambda ns, workdir: report(args, run(args, ns, workdir))
+                                      or 0)
 
 
 if __name__ == "__main__":

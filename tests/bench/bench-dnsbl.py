@@ -31,12 +31,10 @@ import argparse  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import struct  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -62,8 +60,7 @@ HOST_LOOP = 'for n in "$@"; do host -t A -W 2 "$n"; done'
 READY_TIMEOUT_S = 10.0
 
 
-class LabError(Exception):
-    """The lab is broken: no figure it gives would mean anything."""
+LabError = peerlab.LabError
 
 
 def names():
@@ -233,11 +230,6 @@ def report(args, round_trip, one, concurrent, host):
 
 # --- main -------------------------------------------------------------------
 
-def on_sigterm(signum, frame):
-    # meson's timeout sends SIGTERM: unwind so that everything is stopped.
-    raise SystemExit(128 + signum)
-
-
 def missing_tools():
     return [t for t in ("dnsmasq", peerlab.IP) if shutil.which(t) is None]
 
@@ -274,22 +266,8 @@ def main():
         print(f"not installed: {', '.join(missing_tools())} (dnsmasq-base, iproute2): skipped")
         return SKIPPED
 
-    signal.signal(signal.SIGTERM, on_sigterm)
-    workdir = tempfile.mkdtemp(prefix="md-bench-dns-")
-    ns = peerlab.Namespace(f"md-bench-dns-{os.getpid()}")
-    try:
-        set_up_namespace(ns)
-        run(args, ns, workdir)
-        return 0
-    except (LabError, OSError, subprocess.SubprocessError) as e:
-        print(f"no figures, the lab failed: {e}")
-        return 1
-    finally:
-        ns.destroy()
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return peerlab.bench_in_namespace("md-bench-dns", args.keep, set_up_namespace,
+                                      lambda ns, workdir: run(args, ns, workdir) or 0)
 
 
 if __name__ == "__main__":

@@ -293,6 +293,42 @@ def _on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
+class LabError(Exception):
+    """The lab is broken: no figure it gives would mean anything."""
+
+
+def _on_sigterm_once(signum, frame):
+    # As _on_sigterm, and no second signal may cut the clean-up short.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
+
+
+def bench_in_namespace(prefix, keep, setup, run):
+    """For the benchmarks (tests/bench): returns run(ns, workdir), in a
+    namespace that setup(ns) created and prepared.
+
+    A broken lab (LabError, an OS or a subprocess error) gives no figures
+    and 1. Whatever happens, SIGTERM included, the namespace and the
+    temporary directory (unless @keep) are removed."""
+    signal.signal(signal.SIGTERM, _on_sigterm_once)
+    workdir = tempfile.mkdtemp(prefix=f"{prefix}-")
+    ns = Namespace(f"{prefix}-{os.getpid()}")
+    try:
+        setup(ns)
+        return run(ns, workdir)
+    except (LabError, OSError, ValueError, subprocess.SubprocessError) as e:
+        print(f"no figures, the lab failed: {e}")
+        return 1
+    finally:
+        # Also kills whatever is left inside (a CLI cut short by SIGTERM).
+        ns.destroy()
+        if keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main_in_namespace(prefix, keep, setup, run):
     """Runs run(ns, workdir) in a fresh namespace that setup(ns) prepared.
 
