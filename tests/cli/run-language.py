@@ -10,13 +10,13 @@
 # For each language of PO_DIR/LINGUAS, with LANGUAGE set to it (the locale
 # stays C.UTF-8, which these machines have; glibc then follows LANGUAGE):
 # --help and a command's --help in that language; `explain` giving the
-# translation of the very sentences it gives in English (read from
-# PO_DIR/LANG.po, so the test follows the translation); its JSON with the
+# translation of the very sentences it gives in English (read from the
+# build's catalogue, MAIL_DOCTOR_LOCALEDIR, so the test follows it); its JSON with the
 # same keys and ids as in English, only the words changed; a saved report
 # shown as text and as HTML (lang attribute) in that language. The test
 # environment points MAIL_DOCTOR_LOCALEDIR at the build's catalogues.
 
-import ast
+import gettext
 import json
 import os
 import socket
@@ -30,38 +30,6 @@ SKIP = ("net.ports,tls.versions,rep.client-ip,rep.rdns,rep.dnsbl,rep.dnsbl-serve
 # What the JSON holds in words; everything else must be equal across languages.
 WORDS = {"explanation", "title", "why", "steps", "summary", "detail", "headline", "meaning",
          "what", "text_shown"}
-
-
-def read_po(path):
-    """msgid -> msgstr of a PO file (no plurals, no context: enough here)."""
-    table, msgid, msgstr, field, context = {}, None, None, None, False
-
-    def flush():
-        if msgid and msgstr and not context:
-            table[msgid] = msgstr
-
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith("msgctxt"):
-                flush()
-                msgid, msgstr, field, context = None, None, None, True
-            elif line.startswith("msgid "):
-                if not context:
-                    flush()
-                    msgstr = None
-                msgid, field = ast.literal_eval(line[6:]), "id"
-            elif line.startswith("msgstr "):
-                msgstr, field = ast.literal_eval(line[7:]), "str"
-            elif line.startswith('"') and field == "id":
-                msgid += ast.literal_eval(line)
-            elif line.startswith('"') and field == "str":
-                msgstr += ast.literal_eval(line)
-            elif not line:
-                flush()
-                msgid, msgstr, field, context = None, None, None, False
-    flush()
-    return table
 
 
 def linguas(po_dir):
@@ -115,13 +83,17 @@ def main():
               [] if os.path.exists(saved) else [f"exit {rc}: {err[-300:]}"])
 
         for lang in langs:
-            po = read_po(os.path.join(po_dir, f"{lang}.po"))
+            # The build's catalogue, which the CLI reads too.
+            catalogue = gettext.translation("mail-doctor",
+                                            localedir=os.environ["MAIL_DOCTOR_LOCALEDIR"],
+                                            languages=[lang])
 
             def said(english, text):
                 """The problems if the translation of english is not in text."""
-                if english not in po:
+                translated = catalogue.gettext(english)
+                if translated == english:
                     return [f"{english!r} has no {lang} translation"]
-                return [] if po[english] in text else [f"{po[english]!r} is not in the output"]
+                return [] if translated in text else [f"{translated!r} is not in the output"]
 
             _, english_help, _ = run(cli, "--help")
             rc, out, err = run(cli, "--help", lang=lang)
